@@ -1,0 +1,359 @@
+"""The shared estimator: parameters, the fit skeleton and inference, once.
+
+The public estimators add a scikit-learn mixin and override four hooks:
+``_prepare_target`` (y -> float/int array and per-sample class weights),
+``_criterion``, ``_n_outputs`` and ``_stratify``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import _check_sample_weight, _num_samples, check_is_fitted
+
+from ._data import BatchLoader, SequenceDataset
+from ._device import resolve_device
+from ._modules import CELLS, POOLINGS
+from ._net import OPTIMIZERS, build_net, set_validation
+from ._validation import Sequences, check_sequences
+
+# The shared constructor parameters and their defaults (SPEC 2.1), in order.
+SHARED_DEFAULTS = {
+    "cell": "lstm",
+    "hidden_size": 64,
+    "num_layers": 1,
+    "bidirectional": False,
+    "dropout": 0.0,
+    "nonlinearity": "tanh",
+    "embedding_dim": None,
+    "pooling": "last",
+    "max_epochs": 20,
+    "batch_size": 64,
+    "lr": 1e-3,
+    "optimizer": "adam",
+    "weight_decay": 0.0,
+    "clip_grad_norm": 1.0,
+    "early_stopping": False,
+    "validation_fraction": 0.1,
+    "n_iter_no_change": 5,
+    "tol": 1e-4,
+    "device": "auto",
+    "random_state": None,
+    "verbose": 0,
+    "callbacks": None,
+    "warm_start": False,
+}
+
+# Parameters that shape the network: changing one makes warm starts impossible.
+_MODULE_PARAMS = (
+    "cell",
+    "hidden_size",
+    "num_layers",
+    "bidirectional",
+    "dropout",
+    "nonlinearity",
+    "embedding_dim",
+    "pooling",
+)
+
+
+def _make_init(defaults: dict):
+    """Build an ``__init__`` storing every parameter verbatim, keyword-only.
+
+    The estimators share two dozen parameters; generating the constructor
+    from one table keeps a single list of names and defaults instead of a
+    copy per estimator. scikit-learn reads the parameters from the
+    signature, which is set explicitly.
+    """
+
+    def __init__(self, **params):
+        for name in params:
+            if name not in defaults:
+                raise TypeError(
+                    f"{type(self).__name__}.__init__() got an unexpected keyword "
+                    f"argument {name!r}"
+                )
+        for name, default in defaults.items():
+            setattr(self, name, params.get(name, default))
+
+    self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    __init__.__signature__ = inspect.Signature(
+        [self_param]
+        + [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
+            for name, default in defaults.items()
+        ]
+    )
+    return __init__
+
+
+@contextmanager
+def _seeded(seed: int, device: torch.device):
+    """Seed torch for the duration of a fit without touching the caller's RNG."""
+    devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+class BaseRNNEstimator(BaseEstimator):
+    """Shared logic of the recurrent estimators. Not for direct use."""
+
+    # Parameters a subclass adds to SHARED_DEFAULTS, with their defaults.
+    _extra_params: dict = {}
+
+    _parameter_constraints: dict = {
+        "cell": [StrOptions(set(CELLS))],
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "nonlinearity": [StrOptions({"tanh", "relu"})],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "pooling": [StrOptions(set(POOLINGS))],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [StrOptions(set(OPTIMIZERS)), type],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+        "warm_start": ["boolean"],
+    }
+
+    __init__ = _make_init(SHARED_DEFAULTS)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" not in cls.__dict__:
+            cls.__init__ = _make_init({**SHARED_DEFAULTS, **cls._extra_params})
+
+    # ------------------------------------------------------------------ hooks
+    def _prepare_target(self, y, sample_weight: np.ndarray, *, first: bool, **kwargs):
+        """Return ``(y for the loss, per-sample weights)``.
+
+        ``sample_weight`` is the validated user weight (ones by default); the
+        hook may fold class weights into it.
+        """
+        raise NotImplementedError
+
+    def _criterion(self) -> torch.nn.Module:
+        """The loss, with ``reduction="none"`` (weights are applied later)."""
+        raise NotImplementedError
+
+    def _n_outputs(self) -> int:
+        raise NotImplementedError
+
+    def _stratify(self, y: np.ndarray) -> np.ndarray | None:
+        """Labels to stratify the early-stopping split on, or None."""
+        return None
+
+    # -------------------------------------------------------------- training
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on sequences ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_steps) or (n_samples, n_steps, \
+n_features), or list of array-like
+            Sequences in any format of the input-format table of the docs:
+            2-D univariate, 3-D multivariate, a list of ``(T_i,)`` or
+            ``(T_i, F)`` arrays of different lengths, or token ids when
+            ``embedding_dim`` is set.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights of the loss.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        first = not (self.warm_start and hasattr(self, "net_"))
+        return self._train(X, y, sample_weight, first=first, epochs=self.max_epochs)
+
+    def _partial_fit(self, X, y, sample_weight=None, **target_kwargs):
+        first = not hasattr(self, "net_")
+        return self._train(X, y, sample_weight, first=first, epochs=1, **target_kwargs)
+
+    def _train(self, X, y, sample_weight, *, first: bool, epochs: int, **target_kwargs):
+        self._check_optimizer()
+        token_ids = self.embedding_dim is not None
+        seqs = check_sequences(self, X, reset=first, token_ids=token_ids)
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        if _num_samples(y) != len(seqs):
+            raise ValueError(
+                "Found input variables with inconsistent numbers of samples: "
+                f"[{len(seqs)}, {_num_samples(y)}]"
+            )
+        weight = _check_sample_weight(
+            sample_weight,
+            np.empty(len(seqs)),
+            dtype=np.float64,
+            ensure_non_negative=True,
+        )
+        y, weight = self._prepare_target(y, weight, first=first, **target_kwargs)
+        if weight.sum() <= 0:
+            raise ValueError("The sample weights sum to zero; nothing to learn from.")
+        # Mean weight 1: the loss keeps its scale whatever the weights' units.
+        weight = (weight / weight.mean()).astype(np.float32)
+        if first and token_ids:
+            self.vocabulary_size_ = seqs.max_id() + 1
+        elif first and hasattr(self, "vocabulary_size_"):
+            del self.vocabulary_size_
+        self._check_vocabulary(seqs)
+        module_kwargs = self._module_kwargs(seqs)
+        device = resolve_device(self.device) if first else self.device_
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        if not first:
+            self._check_warm_start(module_kwargs)
+            # Later partial_fit calls must not replay the first epoch's order.
+            seed = (seed + len(self.net_.history)) % np.iinfo(np.int32).max
+        with _seeded(seed, device):
+            if first:
+                self.device_ = device
+                self._module_kwargs_ = module_kwargs
+                self.net_ = build_net(
+                    self,
+                    module_kwargs=module_kwargs,
+                    criterion=self._criterion(),
+                    device=device,
+                )
+            else:
+                for group in self.net_.optimizer_.param_groups:
+                    group["lr"] = self.lr
+            train, valid = self._split(seqs, y, weight, seed)
+            set_validation(self.net_, valid)
+            self.net_.train_epochs(train, epochs)
+        return self
+
+    def _check_optimizer(self) -> None:
+        if isinstance(self.optimizer, type) and not issubclass(
+            self.optimizer, torch.optim.Optimizer
+        ):
+            raise TypeError(
+                "optimizer must be 'adam', 'adamw', 'sgd', 'rmsprop' or a subclass "
+                f"of torch.optim.Optimizer; got {self.optimizer!r}."
+            )
+
+    def _module_kwargs(self, seqs: Sequences) -> dict:
+        kwargs = {name: getattr(self, name) for name in _MODULE_PARAMS}
+        kwargs["input_size"] = 1 if self.embedding_dim else seqs.values.shape[-1]
+        kwargs["output_size"] = self._n_outputs()
+        kwargs["vocabulary_size"] = getattr(self, "vocabulary_size_", None)
+        return kwargs
+
+    def _check_warm_start(self, module_kwargs: dict) -> None:
+        changed = [
+            name
+            for name, value in module_kwargs.items()
+            if self._module_kwargs_.get(name) != value
+        ]
+        if changed:
+            raise ValueError(
+                f"Cannot continue training: {', '.join(changed)} changed since the "
+                "network was built. Set warm_start=False to train a new network."
+            )
+
+    def _check_vocabulary(self, seqs: Sequences) -> None:
+        if getattr(self, "vocabulary_size_", None) is None:
+            return
+        largest = seqs.max_id()
+        if largest >= self.vocabulary_size_:
+            raise ValueError(
+                f"X contains token id {largest}, but the model was fitted with ids "
+                f"0..{self.vocabulary_size_ - 1}. Encode new text with the fitted "
+                "TextTokenizer, which maps unseen words to the OOV id 1."
+            )
+
+    def _split(self, seqs: Sequences, y, weight, seed: int):
+        if not self.early_stopping:
+            return SequenceDataset(seqs, y, weight), None
+        n = len(seqs)
+        if n < 2:
+            raise ValueError(
+                "early_stopping=True needs at least 2 samples to hold out a "
+                f"validation set; got {n}."
+            )
+        rows = np.arange(n)
+        try:
+            train, valid = train_test_split(
+                rows,
+                test_size=self.validation_fraction,
+                random_state=seed,
+                stratify=self._stratify(y),
+            )
+        except ValueError:  # a class too small to stratify on
+            train, valid = train_test_split(
+                rows, test_size=self.validation_fraction, random_state=seed
+            )
+        return (
+            SequenceDataset(seqs.take(train), y[train], weight[train]),
+            SequenceDataset(seqs.take(valid), y[valid], weight[valid]),
+        )
+
+    # ------------------------------------------------------------- inference
+    def _forward(self, X) -> np.ndarray:
+        """Validated raw network outputs, ``(n_samples, n_outputs)`` float32."""
+        check_is_fitted(self)
+        token_ids = self._module_kwargs_["embedding_dim"] is not None
+        seqs = check_sequences(self, X, reset=False, token_ids=token_ids)
+        self._check_vocabulary(seqs)
+        dataset = SequenceDataset(seqs)
+        out = np.empty((len(seqs), self._module_kwargs_["output_size"]), np.float32)
+        net = self.net_
+        net.module_.eval()
+        with torch.inference_mode():
+            for idx in BatchLoader(dataset, self.batch_size).batches():
+                batch, _ = dataset.batch(idx)
+                out[idx] = net.infer(batch).float().cpu().numpy()
+        return out
+
+    # ----------------------------------------------------- fitted attributes
+    @property
+    def module_(self) -> torch.nn.Module:
+        return self.net_.module_
+
+    @property
+    def history_(self) -> list[dict]:
+        keys = ("epoch", "train_loss", "valid_loss", "dur")
+        return [
+            {key: row[key] for key in keys if key in row} for row in self.net_.history
+        ]
+
+    @property
+    def n_iter_(self) -> int:
+        return len(self.net_.history)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        # skorch maps a CUDA-trained net onto the CPU when CUDA is missing.
+        if "net_" in state:
+            self.device_ = torch.device(self.net_.device)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.target_tags.required = True
+        return tags

@@ -1,0 +1,165 @@
+"""RNNClassifier: the shared base plus labels, class weights and probabilities."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.base import ClassifierMixin
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import column_or_1d
+
+from ._base import BaseRNNEstimator
+from ._docstrings import fill_doc
+
+
+@fill_doc
+class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
+    """Recurrent neural network classifier for sequences and token ids.
+
+    An RNN, LSTM or GRU reads each sequence, its pooled output goes through a
+    linear layer, and a softmax over the classes is trained with the
+    cross-entropy loss. Labels may be of any type (str, int, bool).
+
+    Parameters
+    ----------
+    {shared_parameters}
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in scikit-learn: a dict
+        ``{label: weight}``, ``"balanced"`` for weights inversely
+        proportional to class frequencies, or None for equal weights.
+        Multiplied with ``sample_weight``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, sorted.
+
+    {shared_attributes}
+
+    See Also
+    --------
+    RNNRegressor : The same network for real-valued targets.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import RNNClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(100, 6, 2)).astype("float32")
+    >>> y = np.where(X[:, :, 0].sum(axis=1) > 0, "up", "down")
+    >>> clf = RNNClassifier(hidden_size=16, max_epochs=30, random_state=0)
+    >>> clf.fit(X, y).predict(X[:3]).tolist()
+    ['up', 'down', 'up']
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+    _extra_params = {"class_weight": None}
+    _parameter_constraints = {
+        **BaseRNNEstimator._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one more epoch on ``X, y``, starting a network if needed.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences, as in :meth:`fit`.
+        y : array-like of shape (n_samples,)
+            Labels.
+        classes : array-like of shape (n_classes,), default=None
+            Every label of the problem. Needed in the first call when ``y``
+            does not show them all; ignored afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights of the loss.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one epoch more.
+        """
+        if not hasattr(self, "net_"):
+            self._validate_params()
+        return self._partial_fit(X, y, sample_weight, classes=classes)
+
+    def _prepare_target(self, y, sample_weight, *, first, classes=None):
+        if type_of_target(y, input_name="y") in (
+            "multilabel-indicator",
+            "multiclass-multioutput",
+        ):
+            raise ValueError(
+                f"{type(self).__name__} does not support multilabel or multi-output "
+                f"targets; y has shape {np.shape(y)}. Train one classifier per "
+                "output, e.g. with sklearn.multioutput.MultiOutputClassifier."
+            )
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if first:
+            self.classes_ = np.unique(y if classes is None else classes)
+            if len(self.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes in "
+                    f"the data; got only one class: {self.classes_[0]!r}."
+                )
+        unseen = np.setdiff1d(y, self.classes_)
+        if len(unseen):
+            raise ValueError(
+                f"y contains labels not seen in the first fit: {unseen.tolist()}; "
+                f"known classes are {self.classes_.tolist()}."
+            )
+        if self.class_weight is not None:
+            sample_weight = sample_weight * compute_sample_weight(self.class_weight, y)
+        return np.searchsorted(self.classes_, y).astype(np.int64), sample_weight
+
+    def _criterion(self) -> torch.nn.Module:
+        return torch.nn.CrossEntropyLoss(reduction="none")
+
+    def _n_outputs(self) -> int:
+        return len(self.classes_)
+
+    def _stratify(self, y: np.ndarray) -> np.ndarray:
+        return y
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities of each sequence.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences, in the layout used in :meth:`fit`.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Probabilities in the order of ``classes_``; rows sum to 1.
+        """
+        logits = self._forward(X).astype(np.float64)
+        logits -= logits.max(axis=1, keepdims=True)
+        proba = np.exp(logits)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict(self, X) -> np.ndarray:
+        """Most probable class of each sequence.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences, in the layout used in :meth:`fit`.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        logits = self._forward(X)
+        return self.classes_[logits.argmax(axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.poor_score = True
+        return tags

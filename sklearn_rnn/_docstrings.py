@@ -1,0 +1,123 @@
+"""Parameter documentation shared by the estimators, written once."""
+
+from __future__ import annotations
+
+SHARED_PARAMETERS = """\
+    cell : {"rnn", "lstm", "gru"}, default="lstm"
+        Recurrent layer: ``torch.nn.RNN``, ``torch.nn.LSTM`` or ``torch.nn.GRU``.
+
+    hidden_size : int, default=64
+        Units per recurrent layer (and per direction).
+
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+
+    bidirectional : bool, default=False
+        Also read every sequence backwards in time.
+
+    dropout : float, default=0.0
+        Dropout probability between stacked layers and before the output layer.
+
+    nonlinearity : {"tanh", "relu"}, default="tanh"
+        Activation of the vanilla RNN; only used with ``cell="rnn"``.
+
+    embedding_dim : int or None, default=None
+        If set, ``X`` holds integer token ids (0 = padding), as produced by
+        :class:`TextTokenizer` and :class:`SequencePadder`, and they are fed
+        through an ``nn.Embedding`` of this width. The vocabulary size is
+        learnt from the data (``vocabulary_size_``).
+
+    pooling : {"last", "mean", "max"}, default="last"
+        How a sequence becomes one vector: the output at its last real step
+        (both directions when bidirectional), or the mean or maximum over its
+        real steps. Padding never enters.
+
+    max_epochs : int, default=20
+        Passes over the training data in ``fit``.
+
+    batch_size : int, default=64
+        Sequences per gradient step (and per batch at predict).
+
+    lr : float, default=1e-3
+        Learning rate.
+
+    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch.optim.Optimizer class, \
+default="adam"
+        Optimizer, by name or as a class.
+
+    weight_decay : float, default=0.0
+        Weight decay (L2 penalty) passed to the optimizer.
+
+    clip_grad_norm : float or None, default=1.0
+        Maximum norm of the gradient; None turns clipping off.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified for
+        classifiers), stop once the validation loss has not improved by more
+        than ``tol`` for ``n_iter_no_change`` epochs, and restore the weights
+        of the best epoch.
+
+    validation_fraction : float, default=0.1
+        Share of the training data held out when ``early_stopping=True``.
+
+    n_iter_no_change : int, default=5
+        Epochs without improvement before early stopping.
+
+    tol : float, default=1e-4
+        Smallest decrease of the validation loss that counts as improvement.
+
+    device : str or torch.device, default="auto"
+        ``"auto"`` uses CUDA when available, then Apple MPS, else the CPU.
+        Any torch device string is accepted; a device this machine lacks is
+        a ``ValueError``. The device used is ``device_``.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, dropout and the validation
+        split. With an int, two fits on the CPU give identical predictions.
+
+    verbose : int, default=0
+        0 is silent, 1 prints a line per epoch with the train (and validation)
+        loss and duration, 2 adds a progress bar over the batches.
+
+    callbacks : list of skorch callbacks or None, default=None
+        Extra skorch callbacks, passed through to the underlying net.
+
+    warm_start : bool, default=False
+        When True, ``fit`` continues from the weights of the previous fit
+        instead of starting anew."""
+
+SHARED_ATTRIBUTES = """\
+    n_features_in_ : int
+        For 2-D input, the number of columns (time steps); for 3-D and
+        variable-length input, the number of features per time step.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` was a DataFrame with string column names.
+
+    module_ : torch.nn.Module
+        The trained network.
+
+    net_ : skorch.NeuralNet
+        The skorch net that trained ``module_``, for power users.
+
+    history_ : list of dict
+        One dict per epoch: ``epoch``, ``train_loss``, ``valid_loss`` (with
+        early stopping) and ``dur`` (seconds).
+
+    n_iter_ : int
+        Epochs run.
+
+    vocabulary_size_ : int
+        With ``embedding_dim`` set: number of token ids the embedding knows
+        (the largest id seen in ``fit`` plus one).
+
+    device_ : torch.device
+        The device the model was trained on."""
+
+
+def fill_doc(cls):
+    """Replace ``{shared_parameters}`` and ``{shared_attributes}`` in a docstring."""
+    cls.__doc__ = cls.__doc__.replace(
+        "    {shared_parameters}", SHARED_PARAMETERS
+    ).replace("    {shared_attributes}", SHARED_ATTRIBUTES)
+    return cls

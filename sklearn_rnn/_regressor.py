@@ -1,0 +1,140 @@
+"""RNNRegressor: the shared base plus standardised, multi-output targets."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.base import RegressorMixin
+from sklearn.utils.validation import check_array
+
+from ._base import BaseRNNEstimator
+from ._docstrings import fill_doc
+
+
+@fill_doc
+class RNNRegressor(RegressorMixin, BaseRNNEstimator):
+    """Recurrent neural network regressor for sequences.
+
+    An RNN, LSTM or GRU reads each sequence and a linear layer maps its
+    pooled output to one or more real values, trained with the mean squared
+    error.
+
+    Parameters
+    ----------
+    {shared_parameters}
+
+    scale_y : bool, default=True
+        Standardise each target column for training (zero mean, unit
+        variance); predictions come back in the original units.
+
+    Attributes
+    ----------
+    n_outputs_ : int
+        Number of target columns.
+
+    {shared_attributes}
+
+    See Also
+    --------
+    RNNClassifier : The same network for class labels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import RNNRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(size=(200, 10))
+    >>> y = X.sum(axis=1)
+    >>> reg = RNNRegressor(cell="rnn", hidden_size=16, max_epochs=40,
+    ...                    random_state=0).fit(X, y)
+    >>> reg.predict(X[:2]).shape
+    (2,)
+    >>> bool(reg.score(X, y) > 0.9)
+    True
+    """
+
+    _extra_params = {"scale_y": True}
+    _parameter_constraints = {
+        **BaseRNNEstimator._parameter_constraints,
+        "scale_y": ["boolean"],
+    }
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one more epoch on ``X, y``, starting a network if needed.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences, as in :meth:`fit`.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights of the loss.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one epoch more.
+        """
+        if not hasattr(self, "net_"):
+            self._validate_params()
+        return self._partial_fit(X, y, sample_weight)
+
+    def _prepare_target(self, y, sample_weight, *, first):
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        if y.ndim not in (1, 2):
+            raise ValueError(
+                f"y must be of shape (n_samples,) or (n_samples, n_outputs); got "
+                f"shape {y.shape}."
+            )
+        columns = y.reshape(len(y), -1)
+        if first:
+            self.n_outputs_ = columns.shape[1]
+            self._y_ndim = y.ndim
+            if self.scale_y:
+                # Weighted, so integer weights act as repeated samples.
+                self._y_mean = np.average(columns, axis=0, weights=sample_weight)
+                variance = np.average(
+                    (columns - self._y_mean) ** 2, axis=0, weights=sample_weight
+                )
+                scale = np.sqrt(variance)
+                self._y_scale = np.where(scale > 0, scale, 1.0)
+            else:
+                self._y_mean = np.zeros(self.n_outputs_)
+                self._y_scale = np.ones(self.n_outputs_)
+        elif columns.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {columns.shape[1]} output(s), but {type(self).__name__} was "
+                f"fitted with {self.n_outputs_}."
+            )
+        return ((columns - self._y_mean) / self._y_scale).astype(
+            np.float32
+        ), sample_weight
+
+    def _criterion(self) -> torch.nn.Module:
+        return torch.nn.MSELoss(reduction="none")
+
+    def _n_outputs(self) -> int:
+        return self.n_outputs_
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted targets of each sequence.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences, in the layout used in :meth:`fit`.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions in the units of ``y``, shaped like the ``y`` of fit.
+        """
+        out = self._forward(X) * self._y_scale + self._y_mean
+        return out.ravel() if self._y_ndim == 1 else out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.regressor_tags.poor_score = True
+        return tags

@@ -1,0 +1,274 @@
+"""The input policy of SPEC 2.2, written once.
+
+Torch-free on purpose: what counts as a sequence, how lengths are found and
+what ``n_features_in_`` means are decided here and nowhere else.
+
+Layouts
+-------
+``"fixed"``
+    A 2-D float array ``(n, T)``: n univariate sequences of length T. This is
+    also plain tabular input (what scikit-learn's checks feed), so
+    ``n_features_in_`` is T and predict needs the same width.
+``"sequence"``
+    A 3-D array ``(n, T, F)`` or a list of ``(T_i,)`` / ``(T_i, F)`` arrays.
+    ``n_features_in_`` is F; any length may be predicted.
+``"tokens"``
+    Integer token ids (``embedding_dim`` set): a padded 2-D array (0 =
+    padding, pre or post) or a list of 1-D id arrays. ``n_features_in_`` is 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.utils.validation import check_array, validate_data
+
+
+@dataclass
+class Sequences:
+    """Validated sequences, stored without padding to the longest.
+
+    ``values`` is ``(n, T, F)`` (or ``(n, T)`` for token ids) when every
+    sequence has length T, and the concatenation of all real time steps,
+    ``(total, F)`` (or ``(total,)``), otherwise; ``offsets[i]`` is then where
+    sequence i starts.
+    """
+
+    values: np.ndarray
+    lengths: np.ndarray
+    offsets: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    @property
+    def uniform(self) -> bool:
+        return self.offsets is None
+
+    def take(self, idx: np.ndarray) -> Sequences:
+        """Return the sequences at positions ``idx`` (kept in that order)."""
+        if self.uniform:
+            return Sequences(self.values[idx], self.lengths[idx])
+        lengths = self.lengths[idx]
+        steps = _ragged_positions(self.offsets[idx], lengths)
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        return Sequences(self.values[steps], lengths, offsets)
+
+    def batch(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Post-pad the sequences at ``idx`` to their own longest length."""
+        lengths = self.lengths[idx]
+        if self.uniform:
+            return self.values[idx], lengths
+        width = int(lengths.max())
+        steps = np.arange(width)
+        real = steps[None, :] < lengths[:, None]
+        out = np.zeros((len(idx), width) + self.values.shape[1:], self.values.dtype)
+        out[real] = self.values[(self.offsets[idx][:, None] + steps)[real]]
+        return out, lengths
+
+    def max_id(self) -> int:
+        return int(self.values.max())
+
+
+def _ragged_positions(offsets: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Indices into the flat values of the real steps, sequence after sequence."""
+    starts = np.repeat(
+        offsets - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths
+    )
+    return starts + np.arange(int(lengths.sum()))
+
+
+def _name(estimator) -> str:
+    return type(estimator).__name__
+
+
+def _from_items(items: list[np.ndarray]) -> Sequences:
+    lengths = np.array([len(item) for item in items], dtype=np.int64)
+    if (lengths == lengths[0]).all():
+        return Sequences(np.stack(items), lengths)
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    return Sequences(np.concatenate(items), lengths, offsets)
+
+
+def _check_item(estimator, i: int, item, *, token_ids: bool) -> np.ndarray:
+    item = np.asarray(item)
+    if item.ndim not in (1, 2) or (token_ids and item.ndim != 1):
+        expected = "1-D id arrays" if token_ids else "arrays of shape (T,) or (T, F)"
+        raise ValueError(
+            f"{_name(estimator)} expects a list of {expected}; sequence {i} has "
+            f"shape {item.shape}."
+        )
+    if len(item) == 0:
+        raise ValueError(
+            f"Sequence {i} of X is empty; every sequence needs at least one time step."
+        )
+    if token_ids:
+        return _as_token_ids(estimator, item)
+    item = check_array(
+        item.reshape(len(item), -1), dtype=np.float32, input_name=f"sequence {i} of X"
+    )
+    return item
+
+
+def _as_token_ids(estimator, values: np.ndarray) -> np.ndarray:
+    if values.dtype.kind not in "iub":
+        if values.dtype.kind != "f":
+            raise ValueError(
+                f"{_name(estimator)} with embedding_dim set expects integer token "
+                f"ids; got dtype {values.dtype}."
+            )
+        if not np.isfinite(values).all() or (values != np.round(values)).any():
+            raise ValueError(
+                f"{_name(estimator)} with embedding_dim set expects integer token "
+                "ids; got non-integer values. Use TextTokenizer and SequencePadder, "
+                "or unset embedding_dim for real-valued sequences."
+            )
+    if values.size and values.min() < 0:
+        raise ValueError(f"Token ids must be >= 0 (0 is padding); got {values.min()}.")
+    return values.astype(np.int64, copy=False)
+
+
+def _padded_tokens(estimator, X) -> Sequences:
+    """Strip pre- or post-padding (id 0) from a 2-D array of token ids."""
+    X = check_array(X, dtype=None, ensure_all_finite=True)
+    X = _as_token_ids(estimator, X)
+    nonzero = X != 0
+    empty = ~nonzero.any(axis=1)
+    if empty.any():
+        raise ValueError(
+            f"Row {int(np.flatnonzero(empty)[0])} of X holds only padding (id 0); "
+            "every sequence needs at least one token."
+        )
+    width = X.shape[1]
+    first = nonzero.argmax(axis=1)
+    last = width - nonzero[:, ::-1].argmax(axis=1)
+    # A row starting with padding is pre-padded: its real ids follow the
+    # leading zeros. Otherwise it is post-padded up to its last non-zero id.
+    starts = np.where(X[:, 0] == 0, first, 0)
+    ends = np.where(X[:, 0] == 0, width, last)
+    lengths = (ends - starts).astype(np.int64)
+    if (lengths == width).all():
+        return Sequences(X, lengths)
+    steps = np.arange(width)
+    real = (steps >= starts[:, None]) & (steps < ends[:, None])
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    return Sequences(X[real], lengths, offsets)
+
+
+def _forget_feature_names(estimator) -> None:
+    if hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
+
+
+def check_sequences(estimator, X, *, reset: bool, token_ids: bool = False) -> Sequences:
+    """Validate ``X`` as sequences and record or check the input layout.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Receives ``n_features_in_``, ``feature_names_in_`` and
+        ``_input_layout`` when ``reset`` is True, and is checked against them
+        otherwise.
+    X : array-like or list of array-like
+        Any input format of SPEC 2.2.
+    reset : bool
+        True in ``fit``, False at predict.
+    token_ids : bool, default=False
+        Whether X holds integer token ids (``embedding_dim`` is set).
+
+    Returns
+    -------
+    Sequences
+        Float32 steps of shape ``(..., F)``, or int64 ids, with lengths.
+    """
+    if isinstance(X, str) or (hasattr(X, "dtype") and X.dtype.kind in "US"):
+        raise ValueError(
+            f"{_name(estimator)} expects numeric sequences; got strings. Turn text "
+            "into token ids with TextTokenizer and set embedding_dim."
+        )
+    if isinstance(X, (list, tuple)):
+        if len(X) == 0:
+            raise ValueError(
+                f"Found array with 0 sample(s) (shape=(0,)) while a minimum of 1 "
+                f"is required by {_name(estimator)}."
+            )
+        ndims = {np.ndim(item) for item in X}
+        lengths = {len(item) for item in X} if ndims == {1} else set()
+        if ndims != {0} and not (ndims == {1} and len(lengths) == 1):
+            items = [
+                _check_item(estimator, i, item, token_ids=token_ids)
+                for i, item in enumerate(X)
+            ]
+            return _finish(estimator, _from_items(items), "sequence", reset, token_ids)
+    if token_ids:
+        if (
+            hasattr(X, "__array__")
+            and np.ndim(X) == 1
+            and len(X)
+            and isinstance(np.asarray(X)[0], (list, tuple, np.ndarray))
+        ):
+            return check_sequences(estimator, list(X), reset=reset, token_ids=True)
+        return _finish(estimator, _padded_tokens(estimator, X), "fixed", reset, True)
+    if not hasattr(X, "ndim"):  # e.g. nested lists, or objects with __array__
+        X = np.asarray(X)
+    ndim = X.ndim
+    if ndim == 3:
+        values = check_array(X, allow_nd=True, dtype=np.float32)
+        n, steps, features = values.shape
+        if steps == 0 or features == 0:
+            raise ValueError(
+                f"X has shape {values.shape}; every sequence needs at least one "
+                "time step and one feature."
+            )
+        lengths = np.full(n, steps, dtype=np.int64)
+        return _finish(estimator, Sequences(values, lengths), "sequence", reset, False)
+    if ndim > 3:
+        raise ValueError(
+            f"{_name(estimator)} expects 2-D (n_samples, n_steps) or 3-D "
+            f"(n_samples, n_steps, n_features) input; got {ndim}-D."
+        )
+    fitted_layout = None if reset else getattr(estimator, "_input_layout", None)
+    if fitted_layout == "sequence":
+        values = check_array(X, dtype=np.float32)
+    else:
+        values = validate_data(estimator, X, reset=reset, dtype=np.float32)
+    n, steps = values.shape
+    seqs = Sequences(values[:, :, None], np.full(n, steps, dtype=np.int64))
+    return _finish(estimator, seqs, "fixed", reset, False, validated=True)
+
+
+def _finish(
+    estimator,
+    seqs: Sequences,
+    layout: str,
+    reset: bool,
+    token_ids: bool,
+    *,
+    validated: bool = False,
+) -> Sequences:
+    if token_ids:
+        layout = "tokens"
+        n_features = 1
+    else:
+        n_features = seqs.values.shape[-1]
+    if reset:
+        if not validated:
+            _forget_feature_names(estimator)
+            estimator.n_features_in_ = n_features
+        estimator._input_layout = layout
+        return seqs
+    fitted = estimator._input_layout
+    if fitted == "fixed" and layout == "sequence":
+        raise ValueError(
+            f"{_name(estimator)} was fitted on 2-D input (n_samples, "
+            f"{estimator.n_features_in_} steps) and expects 2-D input of that width; "
+            "got 3-D or variable-length input. Fit on 3-D or ragged input to "
+            "predict sequences of any length."
+        )
+    if fitted == "sequence" and n_features != estimator.n_features_in_:
+        raise ValueError(
+            f"X has {n_features} features per time step, but {_name(estimator)} is "
+            f"expecting {estimator.n_features_in_} features per time step as input."
+        )
+    return seqs

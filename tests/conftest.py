@@ -1,0 +1,27 @@
+"""Shared test setup: one torch thread, seeded RNGs, tiny data sets."""
+
+import numpy as np
+import pytest
+import torch
+
+# On a shared 2-core machine torch's default thread count makes small fits
+# 10-50x slower; the tests pin it to one thread.
+torch.set_num_threads(1)
+
+# Small, fast settings used across the behaviour tests.
+FAST = {"hidden_size": 8, "max_epochs": 3, "batch_size": 16, "random_state": 0}
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    np.random.seed(0)
+    torch.manual_seed(0)
+
+
+@pytest.fixture
+def ragged():
+    """Ten sequences of 3 features with lengths 2..11, and binary labels."""
+    rng = np.random.RandomState(0)
+    X = [rng.normal(size=(n, 3)).astype(np.float32) for n in range(2, 12)]
+    y = np.array([0, 1] * 5)
+    return X, y
