@@ -84,6 +84,13 @@ def _name(estimator) -> str:
 
 
 def _from_items(items: list[np.ndarray]) -> Sequences:
+    widths = [item.shape[1:] for item in items]
+    for i, width in enumerate(widths):
+        if width != widths[0]:
+            raise ValueError(
+                f"Sequence {i} of X has {width[0]} features per time step but "
+                f"sequence 0 has {widths[0][0]}; all sequences need the same."
+            )
     lengths = np.array([len(item) for item in items], dtype=np.int64)
     if (lengths == lengths[0]).all():
         return Sequences(np.stack(items), lengths)
