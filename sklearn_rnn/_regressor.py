@@ -45,7 +45,7 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
     >>> rng = np.random.RandomState(0)
     >>> X = rng.uniform(size=(200, 10))
     >>> y = X.sum(axis=1)
-    >>> reg = RNNRegressor(cell="rnn", hidden_size=16, max_epochs=40,
+    >>> reg = RNNRegressor(cell="rnn", hidden_size=16, max_epochs=40, lr=0.01,
     ...                    random_state=0).fit(X, y)
     >>> reg.predict(X[:2]).shape
     (2,)

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-# On a shared 2-core machine torch's default thread count makes small fits
-# 10-50x slower; the tests pin it to one thread.
+# On a shared 2-core machine torch's default thread count made the same small
+# fit 10-50x slower: every test runs on one thread. The setting is global to
+# the process, so it also covers the doctests collected from sklearn_rnn/.
 torch.set_num_threads(1)
 
 # Small, fast settings used across the behaviour tests.

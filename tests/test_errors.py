@@ -101,7 +101,9 @@ def test_strings_are_rejected_with_a_hint():
 
 
 def test_token_ids_outside_the_vocabulary():
-    clf = RNNClassifier(embedding_dim=3, **FAST).fit([[1, 2], [3, 4, 2], [2]], [0, 1, 0])
+    clf = RNNClassifier(embedding_dim=3, **FAST).fit(
+        [[1, 2], [3, 4, 2], [2]], [0, 1, 0]
+    )
     assert clf.vocabulary_size_ == 5
     with pytest.raises(ValueError, match="token id 9.*OOV"):
         clf.predict([[1, 9]])

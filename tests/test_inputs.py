@@ -71,7 +71,9 @@ def _with_batch_neighbours(clf, seqs):
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 @pytest.mark.parametrize("pooling", ["last", "mean", "max"])
 @pytest.mark.parametrize("bidirectional", [False, True])
-def test_ragged_predictions_do_not_depend_on_batch_padding(cell, pooling, bidirectional):
+def test_ragged_predictions_do_not_depend_on_batch_padding(
+    cell, pooling, bidirectional
+):
     rng = np.random.RandomState(0)
     X = [rng.normal(size=(n, 2)).astype(np.float32) for n in (3, 9, 1, 6, 12, 2)]
     y = np.array([0, 1, 0, 1, 0, 1])

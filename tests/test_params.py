@@ -24,7 +24,10 @@ def _params(module):
     return [p.detach().clone() for p in module.parameters()]
 
 
-@pytest.mark.parametrize("cell, kind", [("rnn", torch.nn.RNN), ("lstm", torch.nn.LSTM), ("gru", torch.nn.GRU)])
+@pytest.mark.parametrize(
+    "cell, kind",
+    [("rnn", torch.nn.RNN), ("lstm", torch.nn.LSTM), ("gru", torch.nn.GRU)],
+)
 def test_cell_selects_the_torch_layer(data, cell, kind):
     clf = RNNClassifier(cell=cell, **FAST).fit(*data)
     assert type(clf.module_.rnn) is kind
@@ -44,7 +47,9 @@ def test_nonlinearity_reaches_the_vanilla_rnn(data):
     assert clf.module_.rnn.nonlinearity == "relu"
 
 
-@pytest.mark.parametrize("optimizer", ["adam", "adamw", "sgd", "rmsprop", torch.optim.Adagrad])
+@pytest.mark.parametrize(
+    "optimizer", ["adam", "adamw", "sgd", "rmsprop", torch.optim.Adagrad]
+)
 def test_optimizer_by_name_or_class(data, optimizer):
     clf = RNNClassifier(optimizer=optimizer, weight_decay=0.01, lr=0.01, **FAST)
     clf.fit(*data)
@@ -195,7 +200,9 @@ def test_warm_start_continues_training(data):
     first = _params(clf.module_)
     clf.fit(*data)
     assert clf.n_iter_ == 2 * FAST["max_epochs"]
-    assert any(not torch.equal(a, b) for a, b in zip(first, _params(clf.module_), strict=True))
+    assert any(
+        not torch.equal(a, b) for a, b in zip(first, _params(clf.module_), strict=True)
+    )
     cold = RNNClassifier(**FAST).fit(*data).fit(*data)
     assert cold.n_iter_ == FAST["max_epochs"]
 

@@ -49,7 +49,9 @@ def test_clone_and_set_params():
     assert copy.get_params() == reg.get_params()
     copy.set_params(hidden_size=7, lr=0.1)
     assert copy.hidden_size == 7 and reg.hidden_size == 3
-    assert "net_" not in vars(clone(RNNRegressor(**FAST).fit(np.ones((4, 3)), [1, 2, 3, 4])))
+    assert "net_" not in vars(
+        clone(RNNRegressor(**FAST).fit(np.ones((4, 3)), [1, 2, 3, 4]))
+    )
 
 
 def test_model_saved_on_cuda_loads_on_a_cpu_only_machine(fitted, monkeypatch):

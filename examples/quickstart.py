@@ -1,0 +1,77 @@
+"""Quick start: an RNN regressor and an LSTM classifier in a few lines.
+
+1. A simple RNN with 50 units learns the sum of 10 noisy steps
+   (1000 sequences x 10 steps x 1 feature -> 1 value).
+2. An LSTM reads scikit-learn's 8x8 digit images row by row (8 steps of 8
+   features) and classifies them.
+
+Runs in seconds on a laptop CPU, and on a GPU without code change.
+"""
+
+# %%
+import numpy as np
+import torch
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from sklearn_rnn import RNNClassifier, RNNRegressor
+
+
+def regression_demo(seed: int = 0) -> float:
+    """Fit a vanilla RNN on 'sum of the steps'; return the test R^2."""
+    rng = np.random.RandomState(seed)
+    X = rng.uniform(-1, 1, size=(1000, 10, 1)).astype(np.float32)
+    y = X.sum(axis=(1, 2)) + rng.normal(scale=0.1, size=1000)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=seed)
+    model = RNNRegressor(
+        cell="rnn", hidden_size=50, max_epochs=30, lr=0.01, random_state=seed
+    )
+    model.fit(X_train, y_train)
+    return model.score(X_test, y_test)
+
+
+def pixels_to_rows(flat: np.ndarray) -> np.ndarray:
+    """(n, 64) pixel vectors -> (n, 8 rows, 8 pixels) scaled to [0, 1]."""
+    return np.asarray(flat, dtype=np.float32).reshape(-1, 8, 8) / 16.0
+
+
+def digits_demo(seed: int = 0) -> tuple[float, float]:
+    """Classify digits read as 8 rows of 8 pixels; return accuracy and R^2.
+
+    The R^2 is that of an LSTM regressor predicting the digit's value from
+    the same rows (a harder way to read the same data).
+    """
+    X, y = load_digits(return_X_y=True)
+    rows = pixels_to_rows(X)  # (n, 8 steps, 8 features)
+    X_train, X_test, y_train, y_test = train_test_split(
+        rows, y, test_size=0.25, stratify=y, random_state=seed
+    )
+    clf = RNNClassifier(hidden_size=64, max_epochs=30, lr=0.005, random_state=seed)
+    accuracy = clf.fit(X_train, y_train).score(X_test, y_test)
+    # Any scikit-learn step works in front: here, flat pixel vectors in.
+    reg = make_pipeline(
+        FunctionTransformer(pixels_to_rows),
+        RNNRegressor(hidden_size=64, max_epochs=30, lr=0.005, random_state=seed),
+    )
+    flat_train, flat_test = (
+        X_train.reshape(-1, 64) * 16.0,
+        X_test.reshape(-1, 64) * 16.0,
+    )
+    r2 = reg.fit(flat_train, y_train).score(flat_test, y_test)
+    return accuracy, r2
+
+
+def main() -> dict:
+    torch.set_num_threads(min(2, torch.get_num_threads()))
+    r2_sum = regression_demo()
+    print(f"RNN(50) on 'sum of 10 steps': test R^2 = {r2_sum:.3f}")
+    accuracy, r2_digits = digits_demo()
+    print(f"LSTM on digits read row by row: test accuracy = {accuracy:.3f}")
+    print(f"LSTM regressor on the digit value: test R^2 = {r2_digits:.3f}")
+    return {"r2_sum": r2_sum, "digits_accuracy": accuracy, "digits_r2": r2_digits}
+
+
+if __name__ == "__main__":
+    main()
