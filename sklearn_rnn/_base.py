@@ -177,9 +177,9 @@ n_features), or list of array-like
             ``(T_i, F)`` arrays of different lengths, or token ids when
             ``embedding_dim`` is set.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
+            Labels for the classifier, real values for the regressor.
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights of the loss.
+            Weight of each sample in the loss; None weighs them equally.
 
         Returns
         -------
@@ -189,8 +189,29 @@ n_features), or list of array-like
         first = not (self.warm_start and hasattr(self, "net_"))
         return self._train(X, y, sample_weight, first=first, epochs=self.max_epochs)
 
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one more epoch on ``X, y``, starting a network if needed.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences, in the layout of the first fit.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights of the loss.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one epoch more.
+        """
+        return self._partial_fit(X, y, sample_weight)
+
     def _partial_fit(self, X, y, sample_weight=None, **target_kwargs):
         first = not hasattr(self, "net_")
+        if first:
+            self._validate_params()
         return self._train(X, y, sample_weight, first=first, epochs=1, **target_kwargs)
 
     def _train(self, X, y, sample_weight, *, first: bool, epochs: int, **target_kwargs):

@@ -66,27 +66,25 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
     }
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
-        """Train for one more epoch on ``X, y``, starting a network if needed.
+        """Train for one more epoch on ``X, y``; the first call builds the network.
 
         Parameters
         ----------
         X : array-like or list of array-like
-            Sequences, as in :meth:`fit`.
+            Sequences, in the layout of the first fit.
         y : array-like of shape (n_samples,)
             Labels.
         classes : array-like of shape (n_classes,), default=None
-            Every label of the problem. Needed in the first call when ``y``
-            does not show them all; ignored afterwards.
+            Every label of the problem: needed in the first call when ``y``
+            does not show them all, ignored afterwards.
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights of the loss.
 
         Returns
         -------
-        self : object
-            The estimator, trained one epoch more.
+        self : RNNClassifier
+            This classifier, one epoch further.
         """
-        if not hasattr(self, "net_"):
-            self._validate_params()
         return self._partial_fit(X, y, sample_weight, classes=classes)
 
     def _prepare_target(self, y, sample_weight, *, first, classes=None):
@@ -151,12 +149,12 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
         Parameters
         ----------
         X : array-like or list of array-like
-            Sequences, in the layout used in :meth:`fit`.
+            Sequences to label.
 
         Returns
         -------
-        ndarray of shape (n_samples,)
-            Labels from ``classes_``.
+        labels : ndarray of shape (n_samples,)
+            One of ``classes_`` per sequence.
         """
         logits = self._forward(X)
         return self.classes_[logits.argmax(axis=1)]

@@ -59,27 +59,6 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
         "scale_y": ["boolean"],
     }
 
-    def partial_fit(self, X, y, sample_weight=None):
-        """Train for one more epoch on ``X, y``, starting a network if needed.
-
-        Parameters
-        ----------
-        X : array-like or list of array-like
-            Sequences, as in :meth:`fit`.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights of the loss.
-
-        Returns
-        -------
-        self : object
-            The estimator, trained one epoch more.
-        """
-        if not hasattr(self, "net_"):
-            self._validate_params()
-        return self._partial_fit(X, y, sample_weight)
-
     def _prepare_target(self, y, sample_weight, *, first):
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
         if y.ndim not in (1, 2):
@@ -118,16 +97,17 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
         return self.n_outputs_
 
     def predict(self, X) -> np.ndarray:
-        """Predicted targets of each sequence.
+        """Predict the target of each sequence.
 
         Parameters
         ----------
         X : array-like or list of array-like
-            Sequences, in the layout used in :meth:`fit`.
+            Sequences: 2-D of the fitted width, or, after a fit on 3-D or
+            ragged input, of any length with the fitted features per step.
 
         Returns
         -------
-        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions in the units of ``y``, shaped like the ``y`` of fit.
         """
         out = self._forward(X) * self._y_scale + self._y_mean
