@@ -4,6 +4,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from ._classifier import RNNClassifier
 from ._net import NonFiniteLossError
+from ._preprocessing import SequenceScaler
 from ._regressor import RNNRegressor
 
 try:
@@ -15,5 +16,6 @@ __all__ = [
     "NonFiniteLossError",
     "RNNClassifier",
     "RNNRegressor",
+    "SequenceScaler",
     "__version__",
 ]

@@ -98,7 +98,9 @@ def _from_items(items: list[np.ndarray]) -> Sequences:
     return Sequences(np.concatenate(items), lengths, offsets)
 
 
-def _check_item(estimator, i: int, item, *, token_ids: bool) -> np.ndarray:
+def _check_item(
+    estimator, i: int, item, *, token_ids: bool, dtype, ensure_all_finite
+) -> np.ndarray:
     item = np.asarray(item)
     if item.ndim not in (1, 2) or (token_ids and item.ndim != 1):
         expected = "1-D id arrays" if token_ids else "arrays of shape (T,) or (T, F)"
@@ -112,10 +114,12 @@ def _check_item(estimator, i: int, item, *, token_ids: bool) -> np.ndarray:
         )
     if token_ids:
         return _as_token_ids(estimator, item)
-    item = check_array(
-        item.reshape(len(item), -1), dtype=np.float32, input_name=f"sequence {i} of X"
+    return check_array(
+        item.reshape(len(item), -1),
+        dtype=dtype,
+        ensure_all_finite=ensure_all_finite,
+        input_name=f"sequence {i} of X",
     )
-    return item
 
 
 def _as_token_ids(estimator, values: np.ndarray) -> np.ndarray:
@@ -168,7 +172,15 @@ def _forget_feature_names(estimator) -> None:
         del estimator.feature_names_in_
 
 
-def check_sequences(estimator, X, *, reset: bool, token_ids: bool = False) -> Sequences:
+def check_sequences(
+    estimator,
+    X,
+    *,
+    reset: bool,
+    token_ids: bool = False,
+    dtype=np.float32,
+    ensure_all_finite: bool | str = True,
+) -> Sequences:
     """Validate ``X`` as sequences and record or check the input layout.
 
     Parameters
@@ -183,11 +195,15 @@ def check_sequences(estimator, X, *, reset: bool, token_ids: bool = False) -> Se
         True in ``fit``, False at predict.
     token_ids : bool, default=False
         Whether X holds integer token ids (``embedding_dim`` is set).
+    dtype : dtype or list of dtypes, default=np.float32
+        Float dtype of the returned steps, as in ``check_array``.
+    ensure_all_finite : bool or "allow-nan", default=True
+        As in ``check_array``.
 
     Returns
     -------
     Sequences
-        Float32 steps of shape ``(..., F)``, or int64 ids, with lengths.
+        Steps of shape ``(..., F)`` in ``dtype``, or int64 ids, with lengths.
     """
     if isinstance(X, str) or (hasattr(X, "dtype") and X.dtype.kind in "US"):
         raise ValueError(
@@ -204,7 +220,14 @@ def check_sequences(estimator, X, *, reset: bool, token_ids: bool = False) -> Se
         lengths = {len(item) for item in X} if ndims == {1} else set()
         if ndims != {0} and not (ndims == {1} and len(lengths) == 1):
             items = [
-                _check_item(estimator, i, item, token_ids=token_ids)
+                _check_item(
+                    estimator,
+                    i,
+                    item,
+                    token_ids=token_ids,
+                    dtype=dtype,
+                    ensure_all_finite=ensure_all_finite,
+                )
                 for i, item in enumerate(X)
             ]
             return _finish(estimator, _from_items(items), "sequence", reset, token_ids)
@@ -221,7 +244,9 @@ def check_sequences(estimator, X, *, reset: bool, token_ids: bool = False) -> Se
         X = np.asarray(X)
     ndim = X.ndim
     if ndim == 3:
-        values = check_array(X, allow_nd=True, dtype=np.float32)
+        values = check_array(
+            X, allow_nd=True, dtype=dtype, ensure_all_finite=ensure_all_finite
+        )
         n, steps, features = values.shape
         if steps == 0 or features == 0:
             raise ValueError(
@@ -236,10 +261,11 @@ def check_sequences(estimator, X, *, reset: bool, token_ids: bool = False) -> Se
             f"(n_samples, n_steps, n_features) input; got {ndim}-D."
         )
     fitted_layout = None if reset else getattr(estimator, "_input_layout", None)
+    kwargs = {"dtype": dtype, "ensure_all_finite": ensure_all_finite}
     if fitted_layout == "sequence":
-        values = check_array(X, dtype=np.float32)
+        values = check_array(X, **kwargs)
     else:
-        values = validate_data(estimator, X, reset=reset, dtype=np.float32)
+        values = validate_data(estimator, X, reset=reset, **kwargs)
     n, steps = values.shape
     seqs = Sequences(values[:, :, None], np.full(n, steps, dtype=np.int64))
     return _finish(estimator, seqs, "fixed", reset, False, validated=True)

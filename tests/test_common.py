@@ -2,12 +2,14 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_rnn import RNNClassifier, RNNRegressor
+from sklearn_rnn import RNNClassifier, RNNRegressor, SequenceScaler
 
 # Small networks so the ~50 checks per estimator stay quick.
 ESTIMATORS = [
     RNNClassifier(hidden_size=8, max_epochs=5, random_state=0),
     RNNRegressor(hidden_size=8, max_epochs=5, random_state=0),
+    SequenceScaler(),
+    SequenceScaler(with_mean=False, mask_value=0.0),
 ]
 
 # check name -> reason, per estimator class. Keep it empty unless a reason

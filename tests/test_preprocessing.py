@@ -1,0 +1,149 @@
+"""SequenceScaler: SPEC 2.8."""
+
+import numpy as np
+import pytest
+from conftest import FAST
+from numpy.testing import assert_allclose
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_rnn import RNNClassifier, SequenceScaler
+
+
+def _ragged(seed=0, features=3):
+    rng = np.random.RandomState(seed)
+    scales = np.array([1e-3, 1.0, 1e3])[:features]
+    return [rng.normal(5, 2, size=(n, features)) * scales for n in (4, 1, 7, 3, 9)]
+
+
+def test_statistics_equal_standard_scaler_on_stacked_steps():
+    X = _ragged()
+    reference = StandardScaler().fit(np.vstack(X))
+    scaler = SequenceScaler().fit(X)
+    assert_allclose(scaler.mean_, reference.mean_)
+    assert_allclose(scaler.scale_, reference.scale_)
+    assert scaler.n_features_in_ == 3
+    assert_allclose(np.vstack(scaler.transform(X)), reference.transform(np.vstack(X)))
+
+
+def test_2d_input_is_one_feature_over_all_steps():
+    X = np.random.RandomState(0).normal(3, 2, size=(20, 6))
+    scaler = SequenceScaler().fit(X)
+    assert scaler.n_features_in_ == 6
+    assert_allclose(scaler.mean_, [X.mean()])
+    assert_allclose(scaler.scale_, [X.std()])
+    out = scaler.transform(X)
+    assert out.shape == (20, 6)
+    assert_allclose(out, (X - X.mean()) / X.std())
+    with pytest.raises(ValueError, match="X has 5 features"):
+        scaler.transform(X[:, :5])
+
+
+def test_returns_the_same_shape_and_kind():
+    X3 = np.random.RandomState(0).normal(size=(4, 5, 2))
+    assert SequenceScaler().fit_transform(X3).shape == (4, 5, 2)
+    ragged = [np.arange(3.0), np.arange(5.0)]
+    out = SequenceScaler().fit_transform(ragged)
+    assert isinstance(out, list)
+    assert [x.shape for x in out] == [(3,), (5,)]
+    X = _ragged()
+    assert [x.shape for x in SequenceScaler().fit_transform(X)] == [x.shape for x in X]
+    float32 = SequenceScaler().fit_transform(X3.astype(np.float32))
+    assert float32.dtype == np.float32
+
+
+def test_inverse_transform_restores_the_input():
+    X = _ragged()
+    scaler = SequenceScaler().fit(X)
+    for original, restored in zip(
+        X, scaler.inverse_transform(scaler.transform(X)), strict=True
+    ):
+        assert_allclose(restored, original)
+
+
+@pytest.mark.parametrize("pad", [0.0, -1.0, np.nan])
+def test_masked_steps_are_neither_counted_nor_changed(pad):
+    X = _ragged()
+    width = max(len(x) for x in X)
+    padded = np.full((len(X), width, 3), pad)
+    for i, x in enumerate(X):
+        padded[i, : len(x)] = x
+    scaler = SequenceScaler(mask_value=pad).fit(padded)
+    reference = SequenceScaler().fit(X)
+    assert_allclose(scaler.mean_, reference.mean_)
+    assert_allclose(scaler.scale_, reference.scale_)
+    out = scaler.transform(padded)
+    for i, x in enumerate(X):
+        assert_allclose(out[i, : len(x)], reference.transform([x])[0])
+        assert_allclose(out[i, len(x) :], pad)
+    assert_allclose(scaler.inverse_transform(out), padded)
+
+
+def test_constant_feature_gets_scale_one():
+    X = np.ones((5, 4, 2))
+    X[:, :, 1] = np.arange(4)
+    scaler = SequenceScaler().fit(X)
+    assert scaler.scale_[0] == 1.0
+    assert_allclose(scaler.transform(X)[:, :, 0], 0.0)
+
+
+def test_with_mean_and_with_std_off():
+    X = _ragged()
+    assert_allclose(SequenceScaler(with_mean=False).fit(X).mean_, 0.0)
+    assert_allclose(SequenceScaler(with_std=False).fit(X).scale_, 1.0)
+
+
+def test_bad_input():
+    scaler = SequenceScaler().fit(_ragged())
+    with pytest.raises(ValueError, match="X has 2 features per time step"):
+        scaler.transform(_ragged(features=2))
+    with pytest.raises(ValueError, match="NaN"):
+        SequenceScaler().fit([np.array([1.0, np.nan])])
+    with pytest.raises(ValueError, match="mask_value"):
+        SequenceScaler(mask_value=0.0).fit(np.zeros((3, 4)))
+
+
+def _badly_scaled(n=200, seed=0):
+    """Sign of the sum of a tiny feature decides; a huge noise feature hides it."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 8, 2))
+    y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+    X[:, :, 0] *= 1e-4
+    X[:, :, 1] = X[:, :, 1] * 1e4 + 1e5
+    return X, y
+
+
+def test_pipeline_learns_where_the_bare_classifier_does_not():
+    X, y = _badly_scaled()
+    X_test, y_test = _badly_scaled(seed=1)
+    params = {**FAST, "hidden_size": 16, "max_epochs": 15, "lr": 0.01}
+    bare = RNNClassifier(**params).fit(X, y).score(X_test, y_test)
+    scaled = make_pipeline(SequenceScaler(), RNNClassifier(**params))
+    score = scaled.fit(X, y).score(X_test, y_test)
+    assert score > 0.85
+    assert bare < 0.7
+
+
+@pytest.mark.parametrize("kind", ["2d", "3d", "ragged"])
+def test_pipeline_takes_every_input_format(kind):
+    X, y = _badly_scaled(n=40)
+    if kind == "2d":
+        X = X[:, :, 1]
+    elif kind == "ragged":
+        X = [x[: 3 + i % 5] for i, x in enumerate(X)]
+    model = make_pipeline(SequenceScaler(), RNNClassifier(**FAST)).fit(X, y)
+    assert model.predict(X).shape == (40,)
+
+
+def test_pipeline_in_grid_search():
+    X, y = _badly_scaled(n=60)
+    search = GridSearchCV(
+        make_pipeline(SequenceScaler(), RNNClassifier(**FAST)),
+        {"sequencescaler__with_std": [True, False], "rnnclassifier__cell": ["gru"]},
+        cv=2,
+    ).fit(X, y)
+    assert set(search.best_params_) == {
+        "sequencescaler__with_std",
+        "rnnclassifier__cell",
+    }
