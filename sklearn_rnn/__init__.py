@@ -1,21 +1,45 @@
-"""Recurrent neural networks (RNN, LSTM, GRU) as scikit-learn estimators."""
+"""Recurrent neural networks (RNN, LSTM, GRU) as scikit-learn estimators.
 
+The transformers are torch-free; the estimators, which need torch, are
+imported on first use, so preprocessing code can run without torch.
+"""
+
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
-from ._classifier import RNNClassifier
-from ._net import NonFiniteLossError
-from ._preprocessing import SequenceScaler
-from ._regressor import RNNRegressor
+from ._preprocessing import SequencePadder, SequenceScaler
+from ._text import TextTokenizer
 
 try:
     __version__ = version("sklearn-rnn")
 except PackageNotFoundError:  # running from a source tree
     __version__ = "0+unknown"
 
+# Public names that need torch -> the private module defining them.
+_LAZY = {
+    "NonFiniteLossError": "._net",
+    "RNNClassifier": "._classifier",
+    "RNNRegressor": "._regressor",
+}
+
 __all__ = [
     "NonFiniteLossError",
     "RNNClassifier",
     "RNNRegressor",
+    "SequencePadder",
     "SequenceScaler",
+    "TextTokenizer",
     "__version__",
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

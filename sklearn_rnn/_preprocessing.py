@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import (
@@ -11,6 +11,7 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import Sequences, check_sequences
@@ -206,4 +207,160 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             self.mask_value is not None and np.isnan(self.mask_value)
         )
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+def _as_items(X, name: str) -> list[np.ndarray]:
+    """A list of 1-D or 2-D numeric arrays, one per sequence."""
+    if isinstance(X, str) or not hasattr(X, "__len__"):
+        raise TypeError(f"{name} expects a list of sequences; got {type(X).__name__}.")
+    items = [np.asarray(item) for item in X]
+    for i, item in enumerate(items):
+        if item.ndim not in (1, 2) or item.dtype.kind not in "biuf":
+            raise ValueError(
+                f"{name} expects numeric sequences of shape (T,) or (T, F); "
+                f"sequence {i} has shape {item.shape} and dtype {item.dtype}."
+            )
+    if (
+        len({item.ndim for item in items}) > 1
+        or len({item.shape[1:] for item in items}) > 1
+    ):
+        raise ValueError(
+            f"{name} expects all sequences to have the same features per step; "
+            f"got shapes {sorted({item.shape[1:] for item in items})}."
+        )
+    return items
+
+
+class SequencePadder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Pad (and truncate) sequences of different lengths into one array.
+
+    1-D sequences (token ids, univariate series) become a 2-D array
+    ``(n, maxlen)``; 2-D sequences ``(T_i, F)`` become ``(n, maxlen, F)``.
+    With the default ``value=0`` the estimators find every sequence's real
+    length again (0 is the padding id), so padding never changes their
+    predictions.
+
+    Parameters
+    ----------
+    maxlen : int or None, default=None
+        Output length. None uses the longest sequence seen in ``fit``
+        (``maxlen_``); with an int the padder needs no fit.
+    padding : {"post", "pre"}, default="post"
+        Pad at the end or at the start of each sequence.
+    truncating : {"post", "pre"}, default="post"
+        Cut longer sequences at the end (keep the first ``maxlen`` steps)
+        or at the start (keep the last ``maxlen``).
+    value : float, default=0
+        Padding value.
+    dtype : str, type or None, default=None
+        Output dtype. None keeps the kind of the input: int stays int,
+        float stays float.
+
+    Attributes
+    ----------
+    maxlen_ : int
+        The output length.
+
+    See Also
+    --------
+    TextTokenizer : Makes the id sequences this pads.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import SequencePadder
+    >>> SequencePadder(maxlen=4).transform([[5, 2], [7, 1, 3, 3, 9]])
+    array([[5, 2, 0, 0],
+           [7, 1, 3, 3]])
+    >>> SequencePadder(maxlen=4, padding="pre", truncating="pre").transform(
+    ...     [[5, 2], [7, 1, 3, 3, 9]])
+    array([[0, 0, 5, 2],
+           [1, 3, 3, 9]])
+    """
+
+    _parameter_constraints: dict = {
+        "maxlen": [Interval(Integral, 1, None, closed="left"), None],
+        "padding": [StrOptions({"post", "pre"})],
+        "truncating": [StrOptions({"post", "pre"})],
+        "value": [Real],
+        "dtype": [str, type, None],
+    }
+
+    def __init__(
+        self,
+        *,
+        maxlen: int | None = None,
+        padding: str = "post",
+        truncating: str = "post",
+        value: float = 0,
+        dtype=None,
+    ) -> None:
+        self.maxlen = maxlen
+        self.padding = padding
+        self.truncating = truncating
+        self.value = value
+        self.dtype = dtype
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Record the output length.
+
+        Parameters
+        ----------
+        X : list of array-like
+            Sequences of shape ``(T_i,)`` or ``(T_i, F)``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SequencePadder
+            The fitted padder.
+        """
+        items = _as_items(X, type(self).__name__)
+        if self.maxlen is not None:
+            self.maxlen_ = self.maxlen
+        elif not items or max(len(item) for item in items) == 0:
+            raise ValueError("SequencePadder needs at least one non-empty sequence.")
+        else:
+            self.maxlen_ = max(len(item) for item in items)
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        """Pad or truncate every sequence to ``maxlen_`` steps.
+
+        Parameters
+        ----------
+        X : list of array-like
+            Sequences of shape ``(T_i,)`` or ``(T_i, F)``.
+
+        Returns
+        -------
+        X_padded : ndarray of shape (n, maxlen_) or (n, maxlen_, F)
+            The padded sequences.
+        """
+        if self.maxlen is None:
+            check_is_fitted(self)
+        self._validate_params()
+        width = self.maxlen if self.maxlen is not None else self.maxlen_
+        items = _as_items(X, type(self).__name__)
+        dtype = self.dtype
+        if dtype is None:
+            dtype = np.result_type(*[item.dtype for item in items]) if items else int
+            if dtype.kind == "b":
+                dtype = np.int64
+        tail = items[0].shape[1:] if items else ()
+        out = np.full((len(items), width, *tail), self.value, dtype=dtype)
+        for i, item in enumerate(items):
+            kept = item[:width] if self.truncating == "post" else item[-width:]
+            if self.padding == "post":
+                out[i, : len(kept)] = kept
+            else:
+                out[i, width - len(kept) :] = kept
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = self.maxlen is None
+        tags.input_tags.two_d_array = False
         return tags

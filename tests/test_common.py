@@ -2,7 +2,13 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_rnn import RNNClassifier, RNNRegressor, SequenceScaler
+from sklearn_rnn import (
+    RNNClassifier,
+    RNNRegressor,
+    SequencePadder,
+    SequenceScaler,
+    TextTokenizer,
+)
 
 # Small networks so the ~50 checks per estimator stay quick.
 ESTIMATORS = [
@@ -10,6 +16,11 @@ ESTIMATORS = [
     RNNRegressor(hidden_size=8, max_epochs=5, random_state=0),
     SequenceScaler(),
     SequenceScaler(with_mean=False, mask_value=0.0),
+    # Text and ragged input: their tags (string input, no 2-D arrays) make
+    # scikit-learn run only the checks that apply; see docs/user_guide.md.
+    TextTokenizer(),
+    SequencePadder(),
+    SequencePadder(maxlen=5),
 ]
 
 # check name -> reason, per estimator class. Keep it empty unless a reason

@@ -1,0 +1,236 @@
+"""TextTokenizer and SequencePadder (SPEC 2.6, 2.7) and the text pipeline."""
+
+import pickle
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import FAST
+from numpy.testing import assert_array_equal
+from sklearn.compose import ColumnTransformer
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+from sklearn.utils.estimator_checks import (
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+)
+
+from sklearn_rnn import RNNClassifier, SequencePadder, TextTokenizer
+
+DOCS = ["The cat sat on the mat", "A dog sat", "the cat ran", "I saw a cat"]
+
+# The checks of scikit-learn that need no numeric 2-D data apply to these
+# transformers; parametrize_with_checks skips the rest because of their tags.
+API_CHECKS = [
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_get_params_invariance,
+    check_set_params,
+]
+
+
+@pytest.mark.parametrize("check", API_CHECKS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("estimator", [TextTokenizer(), SequencePadder(maxlen=3)])
+def test_api_checks(estimator, check):
+    check(type(estimator).__name__, estimator)
+
+
+def test_vocabulary_is_ordered_by_frequency_then_alphabet():
+    tok = TextTokenizer().fit(DOCS)
+    assert tok.vocabulary_ == {
+        "<unk>": 1,
+        "cat": 2,
+        "the": 3,
+        "a": 4,
+        "sat": 5,
+        "dog": 6,
+        "i": 7,
+        "mat": 8,
+        "on": 9,
+        "ran": 10,
+        "saw": 11,
+    }
+    assert tok.n_tokens_ == 12
+    names = tok.get_feature_names_out()
+    assert names[0] == "<pad>" and names[1] == "<unk>" and names[2] == "cat"
+    assert TextTokenizer().fit(DOCS[::-1]).vocabulary_ == tok.vocabulary_
+
+
+def test_transform_keeps_one_letter_words_and_maps_unknowns_to_one():
+    tok = TextTokenizer().fit(DOCS)
+    ids = tok.transform(["A cat and a zebra", "!!!"])
+    assert [x.tolist() for x in ids] == [[4, 2, 1, 4, 1], [1]]
+    assert ids[0].dtype == np.int64
+    assert tok.inverse_transform(ids) == [
+        ["a", "cat", "<unk>", "a", "<unk>"],
+        ["<unk>"],
+    ]
+    padded = SequencePadder(maxlen=6).transform(ids)
+    assert tok.inverse_transform(padded)[0] == ["a", "cat", "<unk>", "a", "<unk>"]
+
+
+def test_max_tokens_and_min_frequency():
+    assert list(TextTokenizer(max_tokens=2).fit(DOCS).vocabulary_) == [
+        "<unk>",
+        "cat",
+        "the",
+    ]
+    frequent = TextTokenizer(min_frequency=2).fit(DOCS).vocabulary_
+    assert set(frequent) == {"<unk>", "cat", "the", "a", "sat"}
+
+
+def test_lowercase_and_analyzers():
+    assert "The" in TextTokenizer(lowercase=False).fit(DOCS).vocabulary_
+    chars = TextTokenizer(analyzer="char").fit(["abba"])
+    assert chars.vocabulary_ == {"<unk>": 1, "a": 2, "b": 3}
+    custom = TextTokenizer(analyzer=str.split).fit(["x-y z", "z"])
+    assert custom.vocabulary_ == {"<unk>": 1, "z": 2, "x-y": 3}
+    pattern = TextTokenizer(token_pattern=r"\w\w+").fit(["a bb ccc"])
+    assert set(pattern.vocabulary_) == {"<unk>", "bb", "ccc"}
+
+
+@pytest.mark.parametrize(
+    "container",
+    [
+        list,
+        tuple,
+        np.array,
+        pd.Series,
+        lambda d: np.array(d)[:, None],
+        lambda d: pd.DataFrame({"text": d}),
+    ],
+    ids=["list", "tuple", "array", "series", "2d-array", "dataframe"],
+)
+def test_tokenizer_input_containers(container):
+    tok = TextTokenizer().fit(container(DOCS))
+    assert len(tok.vocabulary_) == 11
+    assert len(tok.transform(container(DOCS))) == 4
+
+
+def test_tokenizer_bad_input():
+    with pytest.raises(TypeError, match="single str"):
+        TextTokenizer().fit("the cat")
+    with pytest.raises(TypeError, match="item 1 is int"):
+        TextTokenizer().fit(["the cat", 3])
+    with pytest.raises(TypeError, match="item 0 is float"):
+        TextTokenizer().fit(pd.Series([np.nan, "x"]))
+    with pytest.raises(ValueError, match="one text column"):
+        TextTokenizer().fit(pd.DataFrame({"a": ["x"], "b": ["y"]}))
+    with pytest.raises(ValueError, match="at least one document"):
+        TextTokenizer().fit([])
+
+
+def test_tokenizer_in_a_column_transformer():
+    frame = pd.DataFrame({"review": DOCS, "stars": [1, 2, 3, 4]})
+    text = Pipeline([("tok", TextTokenizer()), ("pad", SequencePadder(maxlen=5))])
+    ct = ColumnTransformer([("text", text, ["review"])])
+    assert ct.fit_transform(frame).shape == (4, 5)
+
+
+def test_text_modules_import_without_torch(monkeypatch):
+    for name in [m for m in sys.modules if m == "torch" or m.startswith("torch.")]:
+        monkeypatch.delitem(sys.modules, name)
+    for name in [m for m in sys.modules if m.startswith("sklearn_rnn")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "torch", None)  # any import of torch fails
+    from sklearn_rnn import SequencePadder, SequenceScaler, TextTokenizer
+
+    ids = TextTokenizer().fit_transform(DOCS)
+    assert SequencePadder().fit_transform(ids).shape == (4, 6)
+    assert SequenceScaler().fit_transform([np.ones(3), np.zeros(2)])[1].shape == (2,)
+    with pytest.raises(ImportError):
+        from sklearn_rnn import RNNClassifier  # noqa: F401
+
+
+def test_padder_shapes_dtypes_and_sides():
+    seqs = [np.array([5, 2]), np.array([7, 1, 3, 3, 9])]
+    padder = SequencePadder().fit(seqs)
+    assert padder.maxlen_ == 5
+    assert_array_equal(padder.transform(seqs), [[5, 2, 0, 0, 0], [7, 1, 3, 3, 9]])
+    assert padder.transform(seqs).dtype.kind == "i"
+    pre = SequencePadder(maxlen=3, padding="pre", truncating="pre").transform(seqs)
+    assert_array_equal(pre, [[0, 5, 2], [3, 3, 9]])
+    floats = SequencePadder(maxlen=3, value=-1.0).transform(
+        [np.array([0.5]), np.array([1.5, 2.5])]
+    )
+    assert floats.dtype == np.float64
+    assert_array_equal(floats, [[0.5, -1, -1], [1.5, 2.5, -1]])
+    multi = SequencePadder().fit_transform([np.ones((2, 3)), np.ones((4, 3))])
+    assert multi.shape == (2, 4, 3)
+    assert SequencePadder(maxlen=4, dtype="float32").transform(seqs).dtype == np.float32
+
+
+def test_padder_needs_fit_only_without_maxlen():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        SequencePadder().transform([[1, 2]])
+    assert SequencePadder(maxlen=2).transform([[1, 2, 3]]).shape == (1, 2)
+
+
+def test_padder_bad_input():
+    with pytest.raises(ValueError, match="same features per step"):
+        SequencePadder().fit([np.ones((2, 3)), np.ones((2, 2))])
+    with pytest.raises(ValueError, match="numeric sequences"):
+        SequencePadder().fit([["a", "b"]])
+    with pytest.raises(TypeError, match="list of sequences"):
+        SequencePadder().fit(5)
+
+
+def test_transformers_pickle():
+    tok = TextTokenizer().fit(DOCS)
+    loaded = pickle.loads(pickle.dumps(tok))
+    assert [x.tolist() for x in loaded.transform(DOCS)] == [
+        x.tolist() for x in tok.transform(DOCS)
+    ]
+
+
+def _reviews(n=80, seed=0):
+    rng = np.random.RandomState(seed)
+    good, bad = ["great", "fine", "superb", "lovely"], ["awful", "dull", "poor", "bad"]
+    filler = ["the", "film", "was", "plot", "and", "acting", "really", "quite"]
+    docs, labels = [], []
+    for i in range(n):
+        label = i % 2
+        words = list(rng.choice(filler, size=rng.randint(2, 8)))
+        words.insert(rng.randint(len(words) + 1), rng.choice(good if label else bad))
+        docs.append(" ".join(words))
+        labels.append("pos" if label else "neg")
+    return docs, np.array(labels)
+
+
+def test_text_pipeline_learns_and_padding_side_does_not_matter():
+    docs, y = _reviews()
+    tok = TextTokenizer().fit(docs)
+    ids = tok.transform(docs)
+    clf = RNNClassifier(**{**FAST, "max_epochs": 20, "lr": 0.02}, embedding_dim=8).fit(
+        ids, y
+    )
+    assert clf.score(ids, y) > 0.9
+    for padding in ("post", "pre"):
+        padded = SequencePadder(maxlen=12, padding=padding).transform(ids)
+        np.testing.assert_allclose(
+            clf.predict_proba(padded), clf.predict_proba(ids), rtol=1e-5, atol=1e-6
+        )
+
+
+def test_grid_search_over_the_text_pipeline():
+    docs, y = _reviews()
+    pipe = Pipeline(
+        [
+            ("tok", TextTokenizer()),
+            ("pad", SequencePadder(maxlen=10, padding="pre")),
+            ("clf", RNNClassifier(**FAST, embedding_dim=4)),
+        ]
+    )
+    grid = {
+        "clf__cell": ["lstm", "gru"],
+        "clf__hidden_size": [4, 8],
+        "tok__max_tokens": [5, None],
+    }
+    search = GridSearchCV(pipe, grid, cv=2, n_jobs=2).fit(docs, y)
+    assert len(search.cv_results_["params"]) == 8
+    assert search.predict(["a superb film"]).shape == (1,)
