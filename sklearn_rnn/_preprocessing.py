@@ -12,6 +12,7 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import Sequences, check_sequences
@@ -48,7 +49,49 @@ def _like_input(X, seqs: Sequences, values: np.ndarray):
     return values
 
 
-class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class SequenceOutputMixin:
+    """``set_output`` for transformers whose output is not always a table.
+
+    scikit-learn's automatic wrapping would try to turn ragged lists and 3-D
+    arrays into DataFrames. These transformers accept ``set_output`` (so a
+    ``Pipeline`` can configure them) but wrap only 2-D outputs, and only
+    when they can name the columns.
+    """
+
+    def set_output(self, *, transform=None):
+        """Set the container of 2-D outputs: "default", "pandas" or "polars".
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            As in scikit-learn; None leaves the setting unchanged. Ragged
+            and 3-D outputs are always returned as they are.
+
+        Returns
+        -------
+        self : object
+            The transformer.
+        """
+        if transform is not None:
+            self._sklearn_output_config = {"transform": transform}
+        return self
+
+    def _wrap_table(self, X, out):
+        container = _get_output_config("transform", self)["dense"]
+        is_table = isinstance(out, np.ndarray) and out.ndim == 2
+        if container == "default" or not is_table:
+            return out
+        adapter = ADAPTERS_MANAGER.adapters[container]
+        return adapter.create_container(out, X, self.get_feature_names_out)
+
+
+class SequenceScaler(
+    SequenceOutputMixin,
+    OneToOneFeatureMixin,
+    TransformerMixin,
+    BaseEstimator,
+    auto_wrap_output_keys=None,
+):
     """Standardise each feature of numeric sequences over all real time steps.
 
     ``StandardScaler`` for sequences: the mean and standard deviation of a
@@ -183,7 +226,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             The same shape and kind as ``X``; float32 stays float32, other
             input becomes float64.
         """
-        return self._apply(X, forward=True)
+        return self._wrap_table(X, self._apply(X, forward=True))
 
     def inverse_transform(self, X):
         """Undo :meth:`transform`.
@@ -232,7 +275,9 @@ def _as_items(X, name: str) -> list[np.ndarray]:
     return items
 
 
-class SequencePadder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class SequencePadder(
+    SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Pad (and truncate) sequences of different lengths into one array.
 
     1-D sequences (token ids, univariate series) become a 2-D array

@@ -12,6 +12,8 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._preprocessing import SequenceOutputMixin
+
 PAD_ID = 0
 OOV_ID = 1
 PAD_TOKEN = "<pad>"
@@ -50,7 +52,9 @@ def check_texts(X, name: str = "TextTokenizer") -> list[str]:
     return texts
 
 
-class TextTokenizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class TextTokenizer(
+    SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Turn documents into sequences of integer token ids.
 
     ``fit`` learns a vocabulary; ``transform`` returns one 1-D int64 array of

@@ -1,6 +1,7 @@
 """SequenceScaler: SPEC 2.8."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import FAST
 from numpy.testing import assert_allclose
@@ -147,3 +148,19 @@ def test_pipeline_in_grid_search():
         "sequencescaler__with_std",
         "rnnclassifier__cell",
     }
+
+
+def test_pandas_output_wraps_only_tables():
+    from sklearn import config_context
+
+    from sklearn_rnn import SequencePadder, TextTokenizer
+
+    X3 = np.random.RandomState(0).normal(size=(5, 4, 2))
+    with config_context(transform_output="pandas"):
+        assert SequenceScaler().fit_transform(X3).shape == (5, 4, 2)
+        assert isinstance(SequenceScaler().fit_transform(X3[:, :, 0]), pd.DataFrame)
+        assert isinstance(SequenceScaler().fit_transform(_ragged()), list)
+    pipe = make_pipeline(TextTokenizer(), SequencePadder(maxlen=3)).set_output(
+        transform="pandas"
+    )
+    assert pipe.fit_transform(["a b", "c"]).shape == (2, 3)
