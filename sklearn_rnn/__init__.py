@@ -9,6 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from ._preprocessing import SequencePadder, SequenceScaler
 from ._text import TextTokenizer
+from ._windowing import make_windows
 
 try:
     __version__ = version("sklearn-rnn")
@@ -19,17 +20,20 @@ except PackageNotFoundError:  # running from a source tree
 _LAZY = {
     "NonFiniteLossError": "._net",
     "RNNClassifier": "._classifier",
+    "RNNForecaster": "._forecaster",
     "RNNRegressor": "._regressor",
 }
 
 __all__ = [
     "NonFiniteLossError",
     "RNNClassifier",
+    "RNNForecaster",
     "RNNRegressor",
     "SequencePadder",
     "SequenceScaler",
     "TextTokenizer",
     "__version__",
+    "make_windows",
 ]
 
 

@@ -1,8 +1,9 @@
 """The shared estimator: parameters, the fit skeleton and inference, once.
 
-The public estimators add a scikit-learn mixin and override four hooks:
-``_prepare_target`` (y -> float/int array and per-sample class weights),
-``_criterion``, ``_n_outputs`` and ``_stratify``.
+The public estimators add a scikit-learn mixin and override a few hooks:
+``_prepare_target`` (y -> float/int array and per-sample weights),
+``_criterion``, ``_n_outputs``, ``_stratify``, and ``_encode``/``_decode``
+(what the network sees of each sequence, and back).
 """
 
 from __future__ import annotations
@@ -159,6 +160,18 @@ class BaseRNNEstimator(BaseEstimator):
     def _n_outputs(self) -> int:
         raise NotImplementedError
 
+    def _encode(self, seqs: Sequences, y, *, first: bool):
+        """The network's view of validated sequences and prepared targets.
+
+        Identity here; the forecaster crops and rescales each window.
+        ``y`` is None at predict.
+        """
+        return seqs, y
+
+    def _decode(self, out: np.ndarray, seqs: Sequences) -> np.ndarray:
+        """Map network outputs for ``seqs`` (as validated) back; see ``_encode``."""
+        return out
+
     def _stratify(self, y: np.ndarray) -> np.ndarray | None:
         """Labels to stratify the early-stopping split on, or None."""
         return None
@@ -235,6 +248,7 @@ n_features), or list of array-like
             ensure_non_negative=True,
         )
         y, weight = self._prepare_target(y, weight, first=first, **target_kwargs)
+        seqs, y = self._encode(seqs, y, first=first)
         if weight.sum() <= 0:
             raise ValueError("The sample weights sum to zero; nothing to learn from.")
         # Mean weight 1: the loss keeps its scale whatever the weights' units.
@@ -341,7 +355,8 @@ n_features), or list of array-like
         token_ids = self._module_kwargs_["embedding_dim"] is not None
         seqs = check_sequences(self, X, reset=False, token_ids=token_ids)
         self._check_vocabulary(seqs)
-        dataset = SequenceDataset(seqs)
+        encoded, _ = self._encode(seqs, None, first=False)
+        dataset = SequenceDataset(encoded)
         out = np.empty((len(seqs), self._module_kwargs_["output_size"]), np.float32)
         net = self.net_
         net.module_.eval()
@@ -349,7 +364,7 @@ n_features), or list of array-like
             for idx in BatchLoader(dataset, self.batch_size).batches():
                 batch, _ = dataset.batch(idx)
                 out[idx] = net.infer(batch).float().cpu().numpy()
-        return out
+        return self._decode(out, seqs)
 
     # ----------------------------------------------------- fitted attributes
     @property

@@ -70,7 +70,7 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
         if first:
             self.n_outputs_ = columns.shape[1]
             self._y_ndim = y.ndim
-            if self.scale_y:
+            if self._standardizes_targets():
                 # Weighted, so integer weights act as repeated samples.
                 self._y_mean = np.average(columns, axis=0, weights=sample_weight)
                 variance = np.average(
@@ -89,6 +89,9 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
         return ((columns - self._y_mean) / self._y_scale).astype(
             np.float32
         ), sample_weight
+
+    def _standardizes_targets(self) -> bool:
+        return self.scale_y
 
     def _criterion(self) -> torch.nn.Module:
         return torch.nn.MSELoss(reduction="none")

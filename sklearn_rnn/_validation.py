@@ -55,6 +55,23 @@ class Sequences:
         offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         return Sequences(self.values[steps], lengths, offsets)
 
+    def tail(self, steps: int) -> Sequences:
+        """Keep the last ``steps`` time steps of every sequence (all if shorter)."""
+        if self.uniform:
+            kept = self.values[:, -steps:]
+            return Sequences(kept, np.minimum(self.lengths, steps))
+        lengths = np.minimum(self.lengths, steps)
+        starts = self.offsets + self.lengths - lengths
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        return Sequences(
+            self.values[_ragged_positions(starts, lengths)], lengths, offsets
+        )
+
+    def first_channel(self) -> np.ndarray:
+        """Channel 0 of every real step, sequence after sequence (flat)."""
+        values = self.values[..., 0]
+        return values.reshape(-1) if self.uniform else values
+
     def batch(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Post-pad the sequences at ``idx`` to their own longest length."""
         lengths = self.lengths[idx]

@@ -4,6 +4,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_rnn import (
     RNNClassifier,
+    RNNForecaster,
     RNNRegressor,
     SequencePadder,
     SequenceScaler,
@@ -14,6 +15,10 @@ from sklearn_rnn import (
 ESTIMATORS = [
     RNNClassifier(hidden_size=8, max_epochs=5, random_state=0),
     RNNRegressor(hidden_size=8, max_epochs=5, random_state=0),
+    RNNForecaster(hidden_size=8, max_epochs=5, random_state=0),
+    # horizon=1: the checks feed one target column; a horizon-h forecaster
+    # needs h columns, which tests/test_forecaster.py covers.
+    RNNForecaster(normalize=None, hidden_size=8, max_epochs=5, random_state=0),
     SequenceScaler(),
     SequenceScaler(with_mean=False, mask_value=0.0),
     # Text and ragged input: their tags (string input, no 2-D arrays) make
