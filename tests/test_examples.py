@@ -38,3 +38,16 @@ def test_sentiment():
     # Real, noisy one-sentence reviews: both models sit near 0.70.
     assert result["lstm_accuracy"] > 0.65
     assert result["baseline_accuracy"] > 0.65
+
+
+@pytest.mark.slow
+def test_forecast_airline(tmp_path):
+    threads = torch.get_num_threads()
+    try:
+        module = runpy.run_path(str(EXAMPLES / "forecast_airline.py"))
+        result = module["main"](seeds=(0,), png=tmp_path / "airline.png")
+    finally:
+        torch.set_num_threads(threads)
+    assert result["seasonal naive"] == pytest.approx(15.5, abs=0.1)
+    # Clearly better than seasonal naive (about 15.5%).
+    assert result["RNNForecaster seed 0"] < 8.0
