@@ -360,9 +360,10 @@ n_features), or list of array-like
         out = np.empty((len(seqs), self._module_kwargs_["output_size"]), np.float32)
         net = self.net_
         net.module_.eval()
+        pin = torch.device(net.device).type == "cuda"
         with torch.inference_mode():
             for idx in BatchLoader(dataset, self.batch_size).batches():
-                batch, _ = dataset.batch(idx)
+                batch, _ = dataset.batch(idx, pin_memory=pin)
                 out[idx] = net.infer(batch).float().cpu().numpy()
         return self._decode(out, seqs)
 

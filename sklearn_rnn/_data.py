@@ -44,7 +44,7 @@ class SequenceDataset(Dataset):
     def __getitem__(self, i: int):
         return self.batch(np.array([i]))
 
-    def batch(self, idx: np.ndarray, pin_memory: bool = False):
+    def batch(self, idx: np.ndarray | slice, pin_memory: bool = False):
         values, lengths = self.sequences.batch(idx)
         x = torch.from_numpy(np.ascontiguousarray(values))
         if pin_memory:
@@ -52,7 +52,7 @@ class SequenceDataset(Dataset):
         X = {"x": x, "lengths": torch.from_numpy(lengths)}
         if self.y is None:
             return X, None
-        index = torch.from_numpy(idx)
+        index = idx if isinstance(idx, slice) else torch.from_numpy(idx)
         return X, (self.y[index], self.sample_weight[index])
 
 
@@ -89,13 +89,15 @@ class BatchLoader:
         for idx in self.batches():
             yield self.dataset.batch(idx, self.pin_memory)
 
-    def batches(self) -> list[np.ndarray]:
+    def batches(self) -> list[np.ndarray | slice]:
         n = len(self.dataset)
         lengths = self.dataset.sequences.lengths
         ragged = not self.dataset.sequences.uniform
+        if not self.shuffle and not ragged:
+            # Slices: the batches are views of the data, not copies.
+            return [slice(i, i + self.batch_size) for i in range(0, n, self.batch_size)]
         if not self.shuffle:
-            order = np.argsort(lengths, kind="stable") if ragged else np.arange(n)
-            return _split(order, self.batch_size)
+            return _split(np.argsort(lengths, kind="stable"), self.batch_size)
         order = torch.randperm(n).numpy()
         if not ragged:
             return _split(order, self.batch_size)

@@ -72,11 +72,11 @@ class Sequences:
         values = self.values[..., 0]
         return values.reshape(-1) if self.uniform else values
 
-    def batch(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def batch(self, idx: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
         """Post-pad the sequences at ``idx`` to their own longest length."""
         lengths = self.lengths[idx]
         if self.uniform:
-            return self.values[idx], lengths
+            return self.values[idx], lengths  # a view when idx is a slice
         width = int(lengths.max())
         steps = np.arange(width)
         real = steps[None, :] < lengths[:, None]
@@ -100,43 +100,61 @@ def _name(estimator) -> str:
     return type(estimator).__name__
 
 
-def _from_items(items: list[np.ndarray]) -> Sequences:
-    widths = [item.shape[1:] for item in items]
-    for i, width in enumerate(widths):
-        if width != widths[0]:
+def _ragged(estimator, X, *, token_ids: bool, dtype, ensure_all_finite) -> Sequences:
+    """Validate a list of sequences with one pass over their concatenation.
+
+    Shapes are checked item by item (cheap); dtype and finiteness once on all
+    steps, so thousands of short sequences cost what their values cost.
+    """
+    items = [np.asarray(item) for item in X]
+    for i, item in enumerate(items):
+        if item.ndim not in (1, 2) or (token_ids and item.ndim != 1):
+            expected = (
+                "1-D id arrays" if token_ids else "arrays of shape (T,) or (T, F)"
+            )
             raise ValueError(
-                f"Sequence {i} of X has {width[0]} features per time step but "
-                f"sequence 0 has {widths[0][0]}; all sequences need the same."
+                f"{_name(estimator)} expects a list of {expected}; sequence {i} has "
+                f"shape {item.shape}."
+            )
+        if len(item) == 0:
+            raise ValueError(
+                f"Sequence {i} of X is empty; every sequence needs at least one "
+                "time step."
             )
     lengths = np.array([len(item) for item in items], dtype=np.int64)
-    if (lengths == lengths[0]).all():
-        return Sequences(np.stack(items), lengths)
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-    return Sequences(np.concatenate(items), lengths, offsets)
-
-
-def _check_item(
-    estimator, i: int, item, *, token_ids: bool, dtype, ensure_all_finite
-) -> np.ndarray:
-    item = np.asarray(item)
-    if item.ndim not in (1, 2) or (token_ids and item.ndim != 1):
-        expected = "1-D id arrays" if token_ids else "arrays of shape (T,) or (T, F)"
-        raise ValueError(
-            f"{_name(estimator)} expects a list of {expected}; sequence {i} has "
-            f"shape {item.shape}."
-        )
-    if len(item) == 0:
-        raise ValueError(
-            f"Sequence {i} of X is empty; every sequence needs at least one time step."
-        )
     if token_ids:
-        return _as_token_ids(estimator, item)
-    return check_array(
-        item.reshape(len(item), -1),
-        dtype=dtype,
-        ensure_all_finite=ensure_all_finite,
-        input_name=f"sequence {i} of X",
-    )
+        values = _as_token_ids(estimator, np.concatenate(items))
+    else:
+        items = [item.reshape(len(item), -1) for item in items]
+        widths = [item.shape[1] for item in items]
+        for i, width in enumerate(widths):
+            if width != widths[0]:
+                raise ValueError(
+                    f"Sequence {i} of X has {width} features per time step but "
+                    f"sequence 0 has {widths[0]}; all sequences need the same."
+                )
+        try:
+            values = check_array(
+                np.concatenate(items),
+                dtype=dtype,
+                ensure_all_finite=ensure_all_finite,
+                input_name="X",
+            )
+        except ValueError:
+            # Name the first offending sequence, with scikit-learn's message.
+            for i, item in enumerate(items):
+                check_array(
+                    item,
+                    dtype=dtype,
+                    ensure_all_finite=ensure_all_finite,
+                    input_name=f"sequence {i} of X",
+                )
+            raise
+    if (lengths == lengths[0]).all():
+        shape = (len(items), int(lengths[0]), *values.shape[1:])
+        return Sequences(values.reshape(shape), lengths)
+    return Sequences(values, lengths, offsets)
 
 
 def _as_token_ids(estimator, values: np.ndarray) -> np.ndarray:
@@ -236,18 +254,14 @@ def check_sequences(
         ndims = {np.ndim(item) for item in X}
         lengths = {len(item) for item in X} if ndims == {1} else set()
         if ndims != {0} and not (ndims == {1} and len(lengths) == 1):
-            items = [
-                _check_item(
-                    estimator,
-                    i,
-                    item,
-                    token_ids=token_ids,
-                    dtype=dtype,
-                    ensure_all_finite=ensure_all_finite,
-                )
-                for i, item in enumerate(X)
-            ]
-            return _finish(estimator, _from_items(items), "sequence", reset, token_ids)
+            seqs = _ragged(
+                estimator,
+                X,
+                token_ids=token_ids,
+                dtype=dtype,
+                ensure_all_finite=ensure_all_finite,
+            )
+            return _finish(estimator, seqs, "sequence", reset, token_ids)
     if token_ids:
         if (
             hasattr(X, "__array__")
