@@ -118,24 +118,29 @@ def _split(order, size):
 
 
 # ------------------------------------------------------------------- ways
+def ours(**params):
+    """The sklearn_rnn model with the hand loop's settings."""
+    from sklearn_rnn import RNNClassifier
+
+    settings = {
+        "hidden_size": HIDDEN,
+        "max_epochs": EPOCHS,
+        "batch_size": BATCH,
+        "lr": LR,
+        "clip_grad_norm": CLIP,
+        "random_state": 0,
+        "device": "cpu",
+    }
+    return RNNClassifier(**{**settings, **params})
+
+
 def run_fixed(way: str, cell: str, n: int) -> dict:
     import torch
 
     X, y = fixed_data(n)
     result = {}
     if way == "sklearn_rnn":
-        from sklearn_rnn import RNNClassifier
-
-        model = RNNClassifier(
-            cell=cell,
-            hidden_size=HIDDEN,
-            max_epochs=EPOCHS,
-            batch_size=BATCH,
-            lr=LR,
-            clip_grad_norm=CLIP,
-            random_state=0,
-            device="cpu",
-        )
+        model = ours(cell=cell)
         result["fit_s"] = _timed(lambda: model.fit(X, y))
         result["predict_s"] = _timed(lambda: model.predict(X))
         result["predict1_ms"] = 1e3 * _best(lambda: model.predict(X[:1]))
@@ -191,17 +196,7 @@ def run_ragged(way: str, n: int) -> dict:
     X, y = ragged_data(n)
     result = {"real_steps_share": float(sum(map(len, X)) / (len(X) * 200))}
     if way == "sklearn_rnn":
-        from sklearn_rnn import RNNClassifier
-
-        model = RNNClassifier(
-            hidden_size=HIDDEN,
-            max_epochs=EPOCHS,
-            batch_size=BATCH,
-            lr=LR,
-            clip_grad_norm=CLIP,
-            random_state=0,
-            device="cpu",
-        )
+        model = ours()
         result["fit_s"] = _timed(lambda: model.fit(X, y))
         result["predict_s"] = _timed(lambda: model.predict(X))
         return result
@@ -269,21 +264,12 @@ def run_text(way: str, megabytes: float) -> dict:
     if way == "sklearn_rnn":
         from sklearn.pipeline import make_pipeline
 
-        from sklearn_rnn import RNNClassifier, SequencePadder, TextTokenizer
+        from sklearn_rnn import SequencePadder, TextTokenizer
 
         pipe = make_pipeline(
             TextTokenizer(),
             SequencePadder(maxlen=40),
-            RNNClassifier(
-                embedding_dim=32,
-                hidden_size=HIDDEN,
-                max_epochs=1,
-                batch_size=BATCH,
-                lr=LR,
-                clip_grad_norm=CLIP,
-                random_state=0,
-                device="cpu",
-            ),
+            ours(embedding_dim=32, max_epochs=1),
         )
         result["fit_s"] = _timed(lambda: pipe.fit(texts, y))
         return result
