@@ -9,12 +9,14 @@ The public estimators add a scikit-learn mixin and override a few hooks:
 from __future__ import annotations
 
 import inspect
+import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -280,7 +282,17 @@ n_features), or list of array-like
                     group["lr"] = self.lr
             train, valid = self._split(seqs, y, weight, seed)
             set_validation(self.net_, valid)
+            done = len(self.net_.history)
             self.net_.train_epochs(train, epochs)
+        if self.early_stopping and len(self.net_.history) - done == epochs > 1:
+            warnings.warn(
+                f"{type(self).__name__} ran all max_epochs={epochs} epochs and the "
+                "validation loss was still improving within the last "
+                f"n_iter_no_change={self.n_iter_no_change} epochs; raise max_epochs "
+                "(or lr) to let it converge.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
         return self
 
     def _check_optimizer(self) -> None:

@@ -55,7 +55,8 @@ default="adam"
         Hold out ``validation_fraction`` of the training data (stratified for
         classifiers), stop once the validation loss has not improved by more
         than ``tol`` for ``n_iter_no_change`` epochs, and restore the weights
-        of the best epoch.
+        of the best epoch. If ``max_epochs`` ends training first, a
+        ``ConvergenceWarning`` says so.
 
     validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping=True``.

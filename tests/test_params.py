@@ -160,6 +160,7 @@ def test_cuda_device(data):
     assert clf.predict(data[0]).shape == (60,)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_random_state_makes_fits_reproducible(ragged):
     X, y = ragged
     params = {**FAST, "dropout": 0.3, "num_layers": 2, "early_stopping": True}
@@ -178,6 +179,7 @@ def test_random_state_leaves_the_global_torch_rng_alone(data):
     assert torch.equal(torch.rand(3), expected)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_verbose_levels(data, capsys):
     RNNClassifier(**FAST, verbose=0).fit(*data)
     out = capsys.readouterr()
@@ -260,3 +262,10 @@ def test_regressor_scale_y_restores_units():
     assert abs(scaled.predict(X).mean() - y.mean()) < 0.1 * y.std()
     raw = RNNRegressor(**params, scale_y=False).fit(X, y)
     assert raw.score(X, y) < scaled.score(X, y)
+
+
+def test_early_stopping_warns_when_max_epochs_cut_training_short(data):
+    from sklearn.exceptions import ConvergenceWarning
+
+    with pytest.warns(ConvergenceWarning, match="still improving"):
+        RNNClassifier(**{**FAST, "max_epochs": 2}, early_stopping=True).fit(*data)
