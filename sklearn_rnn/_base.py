@@ -395,6 +395,11 @@ n_features), or list of array-like
     def n_iter_(self) -> int:
         return len(self.net_.history)
 
+    def __sklearn_is_fitted__(self) -> bool:
+        # Fitted means a network exists: a first fit that failed while
+        # validating the data leaves n_features_in_ behind, but no net_.
+        return hasattr(self, "net_")
+
     def __setstate__(self, state):
         super().__setstate__(state)
         # skorch maps a CUDA-trained net onto the CPU when CUDA is missing.

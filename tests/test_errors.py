@@ -185,3 +185,11 @@ def test_diverging_training_is_stopped_before_weights_turn_nan():
         reg.fit(X, y)
     for p in reg.module_.parameters():
         assert torch.isfinite(p).all()
+
+
+def test_a_failed_first_fit_leaves_the_estimator_unfitted():
+    clf = RNNClassifier(**FAST)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        clf.fit(X2, np.zeros(20))
+    with pytest.raises(NotFittedError):
+        clf.predict(X2)
