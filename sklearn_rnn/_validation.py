@@ -202,6 +202,20 @@ def _padded_tokens(estimator, X) -> Sequences:
     return Sequences(X[real], lengths, offsets)
 
 
+def _holds_sequences(X) -> bool:
+    """True for a pandas Series or 1-D object array whose items are sequences."""
+    dtype = getattr(X, "dtype", None)
+    if (
+        getattr(X, "ndim", None) != 1
+        or dtype is None
+        or dtype.kind != "O"
+        or not len(X)
+    ):
+        return False
+    first = X.iloc[0] if hasattr(X, "iloc") else X[0]
+    return isinstance(first, (list, tuple, np.ndarray)) or hasattr(first, "__array__")
+
+
 def _forget_feature_names(estimator) -> None:
     if hasattr(estimator, "feature_names_in_"):
         del estimator.feature_names_in_
@@ -245,6 +259,8 @@ def check_sequences(
             f"{_name(estimator)} expects numeric sequences; got strings. Turn text "
             "into token ids with TextTokenizer and set embedding_dim."
         )
+    if _holds_sequences(X):  # a Series or 1-D object array of arrays
+        X = list(X)
     if isinstance(X, (list, tuple)):
         if len(X) == 0:
             raise ValueError(
@@ -263,13 +279,6 @@ def check_sequences(
             )
             return _finish(estimator, seqs, "sequence", reset, token_ids)
     if token_ids:
-        if (
-            hasattr(X, "__array__")
-            and np.ndim(X) == 1
-            and len(X)
-            and isinstance(np.asarray(X)[0], (list, tuple, np.ndarray))
-        ):
-            return check_sequences(estimator, list(X), reset=reset, token_ids=True)
         return _finish(estimator, _padded_tokens(estimator, X), "fixed", reset, True)
     if not hasattr(X, "ndim"):  # e.g. nested lists, or objects with __array__
         X = np.asarray(X)

@@ -155,3 +155,17 @@ def test_classifier_accepts_any_label_type():
         clf = RNNClassifier(**FAST).fit(X, y)
         assert set(clf.predict(X)) <= set(y)
         assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0)
+
+
+def test_series_and_object_arrays_of_sequences_are_ragged_input(ragged):
+    X, y = ragged
+    as_series = pd.Series(X)
+    as_objects = np.empty(len(X), dtype=object)
+    as_objects[:] = X
+    clf = RNNClassifier(**FAST).fit(as_series, y)
+    assert clf.n_features_in_ == 3
+    assert_allclose(clf.predict_proba(as_objects), clf.predict_proba(X))
+    tokens = pd.Series([np.array([1, 2]), np.array([3, 1, 2])])
+    assert (
+        RNNClassifier(embedding_dim=2, **FAST).fit(tokens, [0, 1]).vocabulary_size_ == 4
+    )
