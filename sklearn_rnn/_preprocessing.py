@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import Sequences, check_sequences
+from ._validation import Sequences, check_sequences, starts_of
 
 
 def _padding_steps(values: np.ndarray, mask_value) -> np.ndarray:
@@ -41,7 +41,7 @@ def _like_input(X, seqs: Sequences, values: np.ndarray):
         items = (
             list(values)
             if seqs.uniform
-            else np.split(values, np.cumsum(seqs.lengths)[:-1])
+            else np.split(values, starts_of(seqs.lengths)[1:])
         )
         return [item.reshape(np.shape(x)) for item, x in zip(items, X, strict=True)]
     if (X.ndim if hasattr(X, "ndim") else np.asarray(X).ndim) == 2:

@@ -52,7 +52,7 @@ class Sequences:
             return Sequences(self.values[idx], self.lengths[idx])
         lengths = self.lengths[idx]
         steps = _ragged_positions(self.offsets[idx], lengths)
-        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        offsets = starts_of(lengths)
         return Sequences(self.values[steps], lengths, offsets)
 
     def tail(self, steps: int) -> Sequences:
@@ -62,7 +62,7 @@ class Sequences:
             return Sequences(kept, np.minimum(self.lengths, steps))
         lengths = np.minimum(self.lengths, steps)
         starts = self.offsets + self.lengths - lengths
-        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        offsets = starts_of(lengths)
         return Sequences(
             self.values[_ragged_positions(starts, lengths)], lengths, offsets
         )
@@ -88,11 +88,14 @@ class Sequences:
         return int(self.values.max())
 
 
+def starts_of(lengths: np.ndarray) -> np.ndarray:
+    """Where each sequence starts when ``lengths`` are laid end to end."""
+    return np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+
+
 def _ragged_positions(offsets: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Indices into the flat values of the real steps, sequence after sequence."""
-    starts = np.repeat(
-        offsets - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths
-    )
+    starts = np.repeat(offsets - starts_of(lengths), lengths)
     return starts + np.arange(int(lengths.sum()))
 
 
@@ -122,7 +125,7 @@ def _ragged(estimator, X, *, token_ids: bool, dtype, ensure_all_finite) -> Seque
                 "time step."
             )
     lengths = np.array([len(item) for item in items], dtype=np.int64)
-    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    offsets = starts_of(lengths)
     if token_ids:
         values = _as_token_ids(estimator, np.concatenate(items))
     else:
@@ -198,7 +201,7 @@ def _padded_tokens(estimator, X) -> Sequences:
         return Sequences(X, lengths)
     steps = np.arange(width)
     real = (steps >= starts[:, None]) & (steps < ends[:, None])
-    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    offsets = starts_of(lengths)
     return Sequences(X[real], lengths, offsets)
 
 

@@ -9,7 +9,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
-from ._validation import Sequences
+from ._validation import Sequences, starts_of
 
 
 def _as_frame(series, covariates, name: str = "series") -> tuple[np.ndarray, object]:
@@ -120,7 +120,7 @@ def make_windows(
 def window_stats(seqs: Sequences) -> tuple[np.ndarray, np.ndarray]:
     """Mean and scale of channel 0 over each sequence's real steps."""
     target = seqs.first_channel().astype(np.float64)
-    starts = np.concatenate(([0], np.cumsum(seqs.lengths)[:-1]))
+    starts = starts_of(seqs.lengths)
     loc = np.add.reduceat(target, starts) / seqs.lengths
     spread = np.add.reduceat((target - np.repeat(loc, seqs.lengths)) ** 2, starts)
     scale = np.sqrt(spread / seqs.lengths)
