@@ -12,9 +12,11 @@ import inspect
 import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
+from typing import Any
 
 import numpy as np
 import torch
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -180,7 +182,9 @@ class BaseRNNEstimator(BaseEstimator):
 
     # -------------------------------------------------------------- training
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self, X: Any, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> BaseRNNEstimator:
         """Train the network on sequences ``X`` and targets ``y``.
 
         Parameters
@@ -204,7 +208,9 @@ n_features), or list of array-like
         first = not (self.warm_start and hasattr(self, "net_"))
         return self._train(X, y, sample_weight, first=first, epochs=self.max_epochs)
 
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(
+        self, X: Any, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> BaseRNNEstimator:
         """Train for one more epoch on ``X, y``, starting a network if needed.
 
         Parameters

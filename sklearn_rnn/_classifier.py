@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
+from numpy.typing import ArrayLike
 from sklearn.base import ClassifierMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
@@ -65,7 +68,13 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(
+        self,
+        X: Any,
+        y: ArrayLike,
+        classes: ArrayLike | None = None,
+        sample_weight: ArrayLike | None = None,
+    ) -> RNNClassifier:
         """Train for one more epoch on ``X, y``; the first call builds the network.
 
         Parameters
@@ -125,7 +134,7 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
     def _stratify(self, y: np.ndarray) -> np.ndarray:
         return y
 
-    def predict_proba(self, X) -> np.ndarray:
+    def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities of each sequence.
 
         Parameters
@@ -143,7 +152,7 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
         proba = np.exp(logits)
         return proba / proba.sum(axis=1, keepdims=True)
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: Any) -> np.ndarray:
         """Most probable class of each sequence.
 
         Parameters

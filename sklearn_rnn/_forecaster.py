@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from numbers import Integral
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -121,7 +122,9 @@ class RNNForecaster(RNNRegressor):
         loc, scale = window_stats(seqs)
         return out * scale[:, None] + loc[:, None]
 
-    def forecast(self, series, steps: int, covariates=None):
+    def forecast(
+        self, series: Any, steps: int, covariates: Any = None
+    ) -> np.ndarray | pd.Series:
         """Forecast the ``steps`` values after the end of ``series``.
 
         The last window of the series is fed to the network; when ``steps``

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from numbers import Integral, Real
+from typing import Any
 
 import numpy as np
 from sklearn.base import (
@@ -58,7 +59,7 @@ class SequenceOutputMixin:
     when they can name the columns.
     """
 
-    def set_output(self, *, transform=None):
+    def set_output(self, *, transform: str | None = None) -> SequenceOutputMixin:
         """Set the container of 2-D outputs: "default", "pandas" or "polars".
 
         Parameters
@@ -164,7 +165,7 @@ class SequenceScaler(
         )
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X: Any, y: None = None) -> SequenceScaler:
         """Learn the mean and scale of each feature over all real time steps.
 
         Parameters
@@ -212,7 +213,7 @@ class SequenceScaler(
             out[real] = values[real] * scale + mean
         return _like_input(X, seqs, out)
 
-    def transform(self, X):
+    def transform(self, X: Any) -> np.ndarray | list[np.ndarray]:
         """Standardise the real time steps of ``X``.
 
         Parameters
@@ -228,7 +229,7 @@ class SequenceScaler(
         """
         return self._wrap_table(X, self._apply(X, forward=True))
 
-    def inverse_transform(self, X):
+    def inverse_transform(self, X: Any) -> np.ndarray | list[np.ndarray]:
         """Undo :meth:`transform`.
 
         Parameters
@@ -347,7 +348,7 @@ class SequencePadder(
         self.dtype = dtype
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X: Any, y: None = None) -> SequencePadder:
         """Record the output length.
 
         Parameters
@@ -371,7 +372,7 @@ class SequencePadder(
             self.maxlen_ = max(len(item) for item in items)
         return self
 
-    def transform(self, X) -> np.ndarray:
+    def transform(self, X: Any) -> np.ndarray:
         """Pad or truncate every sequence to ``maxlen_`` steps.
 
         Parameters

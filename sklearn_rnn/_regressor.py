@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 from sklearn.base import RegressorMixin
@@ -99,7 +101,7 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
     def _n_outputs(self) -> int:
         return self.n_outputs_
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: Any) -> np.ndarray:
         """Predict the target of each sequence.
 
         Parameters

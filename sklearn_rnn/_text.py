@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from numbers import Integral
+from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
@@ -158,7 +159,7 @@ class TextTokenizer(
         return findall
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X: Any, y: None = None) -> TextTokenizer:
         """Learn the vocabulary of the documents ``X``.
 
         Parameters
@@ -191,7 +192,7 @@ class TextTokenizer(
         self.n_tokens_ = len(kept) + 2
         return self
 
-    def transform(self, X) -> list[np.ndarray]:
+    def transform(self, X: Any) -> list[np.ndarray]:
         """Map each document to its token ids (1 for unknown tokens).
 
         Parameters
@@ -214,7 +215,7 @@ class TextTokenizer(
             out.append(np.array(ids, dtype=np.int64))
         return out
 
-    def inverse_transform(self, X) -> list[list[str]]:
+    def inverse_transform(self, X: Any) -> list[list[str]]:
         """Map id sequences back to tokens, dropping padding (id 0).
 
         Parameters
@@ -238,7 +239,7 @@ class TextTokenizer(
             for ids in X
         ]
 
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Token of every id: ``names[i]`` is the token with id ``i``.
 
         Parameters

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 from numbers import Integral
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,8 +58,12 @@ def _as_frame(series, covariates, name: str = "series") -> tuple[np.ndarray, obj
 
 
 def make_windows(
-    series, lookback: int, horizon: int = 1, stride: int = 1, covariates=None
-):
+    series: Any,
+    lookback: int,
+    horizon: int = 1,
+    stride: int = 1,
+    covariates: Any = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Cut a series into (history, next values) samples for a forecaster.
 
     Parameters
