@@ -26,7 +26,7 @@ def regression_demo(seed: int = 0) -> float:
     y = X.sum(axis=(1, 2)) + rng.normal(scale=0.1, size=1000)
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=seed)
     model = RNNRegressor(
-        cell="rnn", hidden_size=50, max_epochs=30, lr=0.01, random_state=seed
+        cell="rnn", hidden_size=50, max_epochs=60, lr=3e-3, random_state=seed
     )
     model.fit(X_train, y_train)
     return model.score(X_test, y_test)
