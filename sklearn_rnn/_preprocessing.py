@@ -392,7 +392,9 @@ class SequencePadder(
         items = _as_items(X, type(self).__name__)
         dtype = self.dtype
         if dtype is None:
-            dtype = np.result_type(*[item.dtype for item in items]) if items else int
+            # An empty list has no dtype of its own (numpy says float64).
+            kinds = [item.dtype for item in items if item.size] or [np.dtype(np.int64)]
+            dtype = np.result_type(*kinds)
             if dtype.kind == "b":
                 dtype = np.int64
         tail = items[0].shape[1:] if items else ()

@@ -163,6 +163,12 @@ def test_padder_shapes_dtypes_and_sides():
     assert SequencePadder(maxlen=4, dtype="float32").transform(seqs).dtype == np.float32
 
 
+def test_padder_keeps_ids_int_next_to_an_empty_sequence():
+    out = SequencePadder(maxlen=3).transform([[1, 2], []])
+    assert out.dtype.kind == "i"
+    assert_array_equal(out, [[1, 2, 0], [0, 0, 0]])
+
+
 def test_padder_needs_fit_only_without_maxlen():
     from sklearn.exceptions import NotFittedError
 
