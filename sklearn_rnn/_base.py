@@ -8,7 +8,6 @@ The public estimators add a scikit-learn mixin and override a few hooks:
 
 from __future__ import annotations
 
-import inspect
 import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -28,34 +27,8 @@ from ._data import BatchLoader, SequenceDataset
 from ._device import resolve_device
 from ._modules import CELLS, POOLINGS
 from ._net import OPTIMIZERS, build_net, set_validation
-from ._validation import Sequences, check_sequences
-
-# The shared constructor parameters and their defaults (SPEC 2.1), in order.
-SHARED_DEFAULTS = {
-    "cell": "lstm",
-    "hidden_size": 64,
-    "num_layers": 1,
-    "bidirectional": False,
-    "dropout": 0.0,
-    "nonlinearity": "tanh",
-    "embedding_dim": None,
-    "pooling": "last",
-    "max_epochs": 20,
-    "batch_size": 64,
-    "lr": 1e-3,
-    "optimizer": "adam",
-    "weight_decay": 0.0,
-    "clip_grad_norm": 1.0,
-    "early_stopping": False,
-    "validation_fraction": 0.1,
-    "n_iter_no_change": 5,
-    "tol": 1e-4,
-    "device": "auto",
-    "random_state": None,
-    "verbose": 0,
-    "callbacks": None,
-    "warm_start": False,
-}
+from ._sequences import Sequences
+from ._validation import check_sequences
 
 # Parameters that shape the network: changing one makes warm starts impossible.
 _MODULE_PARAMS = (
@@ -70,36 +43,6 @@ _MODULE_PARAMS = (
 )
 
 
-def _make_init(defaults: dict):
-    """Build an ``__init__`` storing every parameter verbatim, keyword-only.
-
-    The estimators share two dozen parameters; generating the constructor
-    from one table keeps a single list of names and defaults instead of a
-    copy per estimator. scikit-learn reads the parameters from the
-    signature, which is set explicitly.
-    """
-
-    def __init__(self, **params):
-        for name in params:
-            if name not in defaults:
-                raise TypeError(
-                    f"{type(self).__name__}.__init__() got an unexpected keyword "
-                    f"argument {name!r}"
-                )
-        for name, default in defaults.items():
-            setattr(self, name, params.get(name, default))
-
-    self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    __init__.__signature__ = inspect.Signature(
-        [self_param]
-        + [
-            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
-            for name, default in defaults.items()
-        ]
-    )
-    return __init__
-
-
 @contextmanager
 def _seeded(seed: int, device: torch.device):
     """Seed torch for the duration of a fit without touching the caller's RNG."""
@@ -111,9 +54,6 @@ def _seeded(seed: int, device: torch.device):
 
 class BaseRNNEstimator(BaseEstimator):
     """Shared logic of the recurrent estimators. Not for direct use."""
-
-    # Parameters a subclass adds to SHARED_DEFAULTS, with their defaults.
-    _extra_params: dict = {}
 
     _parameter_constraints: dict = {
         "cell": [StrOptions(set(CELLS))],
@@ -139,14 +79,18 @@ class BaseRNNEstimator(BaseEstimator):
         "verbose": ["verbose"],
         "callbacks": [list, None],
         "warm_start": ["boolean"],
+        "mask_value": [Real, None],
     }
 
-    __init__ = _make_init(SHARED_DEFAULTS)
+    def _store_params(self, params: dict) -> None:
+        """Store constructor arguments verbatim (scikit-learn's rule).
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "__init__" not in cls.__dict__:
-            cls.__init__ = _make_init({**SHARED_DEFAULTS, **cls._extra_params})
+        Each public estimator spells out its keyword-only signature and
+        calls this with ``locals()``.
+        """
+        for name, value in params.items():
+            if name not in ("self", "__class__"):
+                setattr(self, name, value)
 
     # ------------------------------------------------------------------ hooks
     def _prepare_target(self, y, sample_weight: np.ndarray, *, first: bool, **kwargs):

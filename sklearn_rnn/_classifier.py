@@ -62,11 +62,41 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
     True
     """
 
-    _extra_params = {"class_weight": None}
     _parameter_constraints = {
         **BaseRNNEstimator._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
+
+    def __init__(
+        self,
+        *,
+        cell: str = "lstm",
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+        nonlinearity: str = "tanh",
+        embedding_dim: int | None = None,
+        pooling: str = "last",
+        max_epochs: int = 20,
+        batch_size: int = 64,
+        lr: float = 1e-3,
+        optimizer: str | type = "adam",
+        weight_decay: float = 0.0,
+        clip_grad_norm: float | None = 1.0,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 5,
+        tol: float = 1e-4,
+        device: str | torch.device = "auto",
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        callbacks: list | None = None,
+        warm_start: bool = False,
+        mask_value: float | None = None,
+        class_weight: dict | str | None = None,
+    ) -> None:
+        self._store_params(locals())
 
     def partial_fit(
         self,

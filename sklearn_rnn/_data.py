@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from ._validation import Sequences
+from ._sequences import Sequences
 
 # Shuffled sequences are sorted by length within windows of this many batches;
 # the batches are then shuffled again, so every epoch sees new neighbours.

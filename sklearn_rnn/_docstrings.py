@@ -85,7 +85,17 @@ default="adam"
 
     warm_start : bool, default=False
         When True, ``fit`` continues from the weights of the previous fit
-        instead of starting anew."""
+        instead of starting anew; parameters changed with ``set_params``
+        since then (``lr``, ``batch_size``, ``optimizer``, ...) take effect,
+        and a change of one that shapes the network is a ``ValueError``.
+
+    mask_value : float or None, default=None
+        Float input only: a time step whose features all equal
+        ``mask_value`` (``np.nan`` allowed) at the padded end (post-padding)
+        or start (pre-padding) of a sequence is padding and is skipped, as
+        Keras ``Masking`` does. Sequences padded by
+        ``SequencePadder(value=mask_value)`` then give the same outputs as
+        the ragged list. None reads every step as data."""
 
 SHARED_ATTRIBUTES = """\
     n_features_in_ : int

@@ -7,13 +7,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import BaseRNNEstimator
 from ._docstrings import fill_doc
 from ._regressor import RNNRegressor
-from ._validation import Sequences
+from ._sequences import Sequences
 from ._windowing import _as_frame, future_index, normalize_windows, window_stats
 
 
@@ -46,6 +47,11 @@ class RNNForecaster(RNNRegressor):
 
     {shared_parameters}
 
+    scale_y : bool, default=True
+        With ``normalize=None``, standardise the targets globally for
+        training (as :class:`RNNRegressor`); ignored with
+        ``normalize="window"``, which already rescales every window.
+
     Attributes
     ----------
     n_outputs_ : int
@@ -72,16 +78,50 @@ class RNNForecaster(RNNRegressor):
     (5,)
     """
 
-    _extra_params = {"lookback": None, "horizon": 1, "normalize": "window"}
     _parameter_constraints = {
         **BaseRNNEstimator._parameter_constraints,
         "lookback": [Interval(Integral, 1, None, closed="left"), None],
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "normalize": [StrOptions({"window"}), None],
+        "scale_y": ["boolean"],
     }
 
+    def __init__(
+        self,
+        *,
+        lookback: int | None = None,
+        horizon: int = 1,
+        normalize: str | None = "window",
+        cell: str = "lstm",
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+        nonlinearity: str = "tanh",
+        embedding_dim: int | None = None,
+        pooling: str = "last",
+        max_epochs: int = 20,
+        batch_size: int = 64,
+        lr: float = 1e-3,
+        optimizer: str | type = "adam",
+        weight_decay: float = 0.0,
+        clip_grad_norm: float | None = 1.0,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 5,
+        tol: float = 1e-4,
+        device: str | torch.device = "auto",
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        callbacks: list | None = None,
+        warm_start: bool = False,
+        mask_value: float | None = None,
+        scale_y: bool = True,
+    ) -> None:
+        self._store_params(locals())
+
     def _standardizes_targets(self) -> bool:
-        return self.normalize is None
+        return self.normalize is None and self.scale_y
 
     def _prepare_target(self, y, sample_weight, *, first):
         if self.horizon == 1:

@@ -16,7 +16,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import Sequences, check_sequences, starts_of
+from ._sequences import Sequences, starts_of
+from ._validation import check_sequences
 
 
 def _padding_steps(values: np.ndarray, mask_value) -> np.ndarray:

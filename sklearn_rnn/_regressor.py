@@ -55,11 +55,41 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
     True
     """
 
-    _extra_params = {"scale_y": True}
     _parameter_constraints = {
         **BaseRNNEstimator._parameter_constraints,
         "scale_y": ["boolean"],
     }
+
+    def __init__(
+        self,
+        *,
+        cell: str = "lstm",
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+        nonlinearity: str = "tanh",
+        embedding_dim: int | None = None,
+        pooling: str = "last",
+        max_epochs: int = 20,
+        batch_size: int = 64,
+        lr: float = 1e-3,
+        optimizer: str | type = "adam",
+        weight_decay: float = 0.0,
+        clip_grad_norm: float | None = 1.0,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 5,
+        tol: float = 1e-4,
+        device: str | torch.device = "auto",
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        callbacks: list | None = None,
+        warm_start: bool = False,
+        mask_value: float | None = None,
+        scale_y: bool = True,
+    ) -> None:
+        self._store_params(locals())
 
     def _prepare_target(self, y, sample_weight, *, first):
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")

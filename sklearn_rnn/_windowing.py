@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import Sequences, starts_of
+from ._sequences import Sequences, starts_of
 
 
 def _as_frame(series, covariates, name: str = "series") -> tuple[np.ndarray, object]:

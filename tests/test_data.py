@@ -8,7 +8,7 @@ from numpy.testing import assert_array_equal
 
 from sklearn_rnn import RNNClassifier, _data
 from sklearn_rnn._data import BatchLoader, SequenceDataset
-from sklearn_rnn._validation import Sequences
+from sklearn_rnn._sequences import Sequences
 
 
 def _long_tailed(n=600, seed=0):
