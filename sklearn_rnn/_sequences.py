@@ -84,3 +84,51 @@ def _ragged_positions(offsets: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Indices into the flat values of the real steps, sequence after sequence."""
     starts = np.repeat(offsets - starts_of(lengths), lengths)
     return starts + np.arange(int(lengths.sum()))
+
+
+def padding_steps(values: np.ndarray, mask_value) -> np.ndarray:
+    """True at the steps of ``(n, T, F)`` values whose every feature is padding.
+
+    ``mask_value`` None marks nothing; NaN marks all-NaN steps.
+    """
+    if mask_value is None:
+        return np.zeros(values.shape[:-1], dtype=bool)
+    if np.isnan(mask_value):
+        return np.isnan(values).all(axis=-1)
+    return (values == mask_value).all(axis=-1)
+
+
+def real_spans(pad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the real steps of each padded row start and end.
+
+    ``pad`` is ``(n, T)``, True at padding. A row starting with padding is
+    pre-padded: its real steps follow the leading padding, to the end.
+    Otherwise it is post-padded: real up to its last non-padding step. So
+    padding is only ever a run at one end; inside a sequence a step equal
+    to the padding value is data.
+
+    Returns
+    -------
+    starts, ends : ndarray of shape (n,)
+        ``ends - starts`` is each row's length (0 for a row of padding only).
+    """
+    width = pad.shape[1]
+    real = ~pad
+    first = real.argmax(axis=1)
+    last = width - real[:, ::-1].argmax(axis=1)
+    empty = ~real.any(axis=1)
+    pre = pad[:, 0]
+    starts = np.where(empty, 0, np.where(pre, first, 0))
+    ends = np.where(empty, 0, np.where(pre, width, last))
+    return starts.astype(np.int64), ends.astype(np.int64)
+
+
+def unpad(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Sequences:
+    """The sequences ``values[i, starts[i]:ends[i]]`` of a padded array."""
+    lengths = (ends - starts).astype(np.int64)
+    width = values.shape[1]
+    if (lengths == width).all():
+        return Sequences(values, lengths)
+    steps = np.arange(width)
+    real = (steps >= starts[:, None]) & (steps < ends[:, None])
+    return Sequences(values[real], lengths, starts_of(lengths))

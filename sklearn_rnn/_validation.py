@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_array, validate_data
 
-from ._sequences import Sequences, starts_of
+from ._sequences import Sequences, real_spans, starts_of, unpad
 
 
 def _name(estimator) -> str:
@@ -108,27 +108,14 @@ def _padded_tokens(estimator, X) -> Sequences:
     """Strip pre- or post-padding (id 0) from a 2-D array of token ids."""
     X = check_array(X, dtype=None, ensure_all_finite=True)
     X = _as_token_ids(estimator, X)
-    nonzero = X != 0
-    empty = ~nonzero.any(axis=1)
+    starts, ends = real_spans(X == 0)
+    empty = ends == starts
     if empty.any():
         raise ValueError(
             f"Row {int(np.flatnonzero(empty)[0])} of X holds only padding (id 0); "
             "every sequence needs at least one token."
         )
-    width = X.shape[1]
-    first = nonzero.argmax(axis=1)
-    last = width - nonzero[:, ::-1].argmax(axis=1)
-    # A row starting with padding is pre-padded: its real ids follow the
-    # leading zeros. Otherwise it is post-padded up to its last non-zero id.
-    starts = np.where(X[:, 0] == 0, first, 0)
-    ends = np.where(X[:, 0] == 0, width, last)
-    lengths = (ends - starts).astype(np.int64)
-    if (lengths == width).all():
-        return Sequences(X, lengths)
-    steps = np.arange(width)
-    real = (steps >= starts[:, None]) & (steps < ends[:, None])
-    offsets = starts_of(lengths)
-    return Sequences(X[real], lengths, offsets)
+    return unpad(X, starts, ends)
 
 
 def _holds_sequences(X) -> bool:
