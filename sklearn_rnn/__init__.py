@@ -22,6 +22,7 @@ _LAZY = {
     "RNNClassifier": "._classifier",
     "RNNForecaster": "._forecaster",
     "RNNRegressor": "._regressor",
+    "export_onnx": "._onnx",
 }
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "SequenceScaler",
     "TextTokenizer",
     "__version__",
+    "export_onnx",
     "make_windows",
 ]
 

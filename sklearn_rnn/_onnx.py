@@ -1,0 +1,352 @@
+"""Export fitted estimators to ONNX, to serve them with onnxruntime alone.
+
+The graph is written node by node with ``onnx.helper`` (as skl2onnx does for
+scikit-learn models) rather than traced with ``torch.onnx.export``: ONNX's own
+``RNN``/``LSTM``/``GRU`` operators take a ``sequence_lens`` input, so ragged
+rows, bidirectional encoders included, run exactly as the packed sequences
+used in training, with no unrolled loop, no tracing of data-dependent branches
+and no dependency on torch's exporter. Only the fitted weights are read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+OPSET = 17
+_INSTALL_HINT = "pip install sklearn-rnn[onnx]"
+
+# PyTorch stacks the gates of a layer as (i, f, g, o) for LSTM and (r, z, n)
+# for GRU; ONNX expects (i, o, f, c) and (z, r, h).
+_GATE_ORDER = {"LSTM": (0, 3, 1, 2), "GRU": (1, 0, 2), "RNN": (0,)}
+
+
+def _import_onnx():
+    try:
+        import onnx
+    except ImportError as exc:  # pragma: no cover - exercised by a monkeypatch
+        raise ImportError(
+            f"export_onnx needs the 'onnx' package: {_INSTALL_HINT}"
+        ) from exc
+    return onnx
+
+
+def export_onnx(estimator: Any, path: str | os.PathLike) -> Any:
+    """Write a fitted RNN estimator as an ONNX model.
+
+    The model runs in onnxruntime without torch or scikit-learn. It takes
+    two inputs, post-padded sequences and their real lengths:
+
+    - ``X``: float32 of shape ``(batch, time, features)``, or int64 token ids
+      of shape ``(batch, time)`` when the estimator was fitted with
+      ``embedding_dim``. A model fitted on 2-D input ``(n, T)`` (univariate
+      sequences) takes ``X`` of shape ``(batch, T, 1)``. Steps at or after
+      a row's length are ignored, whatever they hold (``mask_value``, NaN).
+    - ``lengths``: int64 of shape ``(batch,)``, the real length of each row,
+      between 1 and ``time``.
+
+    Both the batch and the time axes are dynamic. Output 0 is float64:
+    ``probabilities`` of shape ``(batch, n_classes)`` in the order of
+    ``classes_`` for an :class:`RNNClassifier`, or ``predictions`` in the
+    units of ``y`` for an :class:`RNNRegressor`, shaped as ``predict``
+    returns them (``(batch,)`` for a 1-D ``y``, else ``(batch, n_outputs)``).
+    They equal ``predict_proba`` / ``predict`` up to float32 rounding.
+
+    Parameters
+    ----------
+    estimator : RNNClassifier or RNNRegressor
+        A fitted estimator. :class:`RNNForecaster` is not supported yet.
+    path : str or path-like
+        File to write the model to (conventionally ``*.onnx``).
+
+    Returns
+    -------
+    model : onnx.ModelProto
+        The model written to ``path``. Its metadata holds ``classes_`` (as
+        JSON) for a classifier.
+
+    Raises
+    ------
+    ImportError
+        If the ``onnx`` package is missing (``pip install sklearn-rnn[onnx]``;
+        running the model also needs ``onnxruntime``).
+    TypeError
+        If ``estimator`` is not an RNNClassifier or RNNRegressor.
+    NotImplementedError
+        For an :class:`RNNForecaster`.
+    sklearn.exceptions.NotFittedError
+        If ``estimator`` is not fitted.
+
+    Notes
+    -----
+    Token ids at or above the fitted vocabulary size are read as the OOV id
+    1 inside the graph. Lengths outside ``1..time`` are not checked by the
+    graph; their results are undefined.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import onnxruntime as ort
+    >>> from sklearn_rnn import RNNClassifier, export_onnx
+    >>> rng = np.random.RandomState(0)
+    >>> X = [rng.normal(size=(n, 2)).astype(np.float32) for n in (3, 5, 4, 6)]
+    >>> clf = RNNClassifier(hidden_size=4, max_epochs=1, random_state=0)
+    >>> clf = clf.fit(X, [0, 1, 0, 1])
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "classifier.onnx")
+    >>> model = export_onnx(clf, path)
+    >>> session = ort.InferenceSession(path)
+    >>> padded = np.zeros((4, 6, 2), np.float32)
+    >>> for i, seq in enumerate(X):
+    ...     padded[i, : len(seq)] = seq
+    >>> lengths = np.array([3, 5, 4, 6])
+    >>> proba = session.run(None, {"X": padded, "lengths": lengths})[0]
+    >>> bool(np.allclose(proba, clf.predict_proba(X), atol=1e-5))
+    True
+    """
+    kind = _estimator_kind(estimator)
+    onnx = _import_onnx()
+    check_is_fitted(estimator)
+    model = _build_model(onnx, estimator, kind)
+    onnx.checker.check_model(model)
+    onnx.save_model(model, os.fspath(path))
+    return model
+
+
+def _estimator_kind(estimator: Any) -> str:
+    # The public classes are resolved lazily, wherever they are defined.
+    import sklearn_rnn
+
+    if isinstance(estimator, type):
+        raise TypeError(
+            "export_onnx supports RNNClassifier and RNNRegressor instances; got "
+            f"the class {estimator.__name__}."
+        )
+    if isinstance(estimator, sklearn_rnn.RNNForecaster):
+        raise NotImplementedError(
+            "export_onnx does not support RNNForecaster yet: it rescales every "
+            "window by its own statistics around the network. Export the "
+            "forecaster's network through an RNNRegressor fitted on "
+            "normalize=None windows, or serve the forecaster with torch."
+        )
+    if isinstance(estimator, sklearn_rnn.RNNClassifier):
+        return "classifier"
+    if isinstance(estimator, sklearn_rnn.RNNRegressor):
+        return "regressor"
+    raise TypeError(
+        "export_onnx supports RNNClassifier and RNNRegressor; got "
+        f"{type(estimator).__name__}."
+    )
+
+
+def _regressor_units(estimator: Any) -> tuple[np.ndarray, np.ndarray, int]:
+    """The affine map from network outputs to ``y`` units, and ``y``'s ndim.
+
+    The one place reading the regressor's private target statistics (see
+    ``RNNRegressor.predict``).
+    """
+    scale = np.asarray(estimator._y_scale, dtype=np.float64).reshape(-1)
+    mean = np.asarray(estimator._y_mean, dtype=np.float64).reshape(-1)
+    return scale, mean, int(estimator._y_ndim)
+
+
+class _Graph:
+    """Collects nodes and initializers under unique names."""
+
+    def __init__(self, onnx) -> None:
+        self.onnx = onnx
+        self.nodes: list = []
+        self.initializers: list = []
+        self._count = 0
+
+    def name(self, hint: str) -> str:
+        self._count += 1
+        return f"{hint}_{self._count}"
+
+    def const(self, value: np.ndarray, hint: str = "const") -> str:
+        name = self.name(hint)
+        self.initializers.append(
+            self.onnx.numpy_helper.from_array(np.asarray(value), name)
+        )
+        return name
+
+    def op(self, op_type: str, inputs: list[str], n_out: int = 1, **attrs):
+        outputs = [self.name(op_type.lower()) for _ in range(n_out)]
+        self.nodes.append(self.onnx.helper.make_node(op_type, inputs, outputs, **attrs))
+        return outputs[0] if n_out == 1 else outputs
+
+
+def _numpy(tensor) -> np.ndarray:
+    return tensor.detach().cpu().float().numpy()
+
+
+def _layer_weights(rnn, layer: int, cell: str) -> tuple[np.ndarray, ...]:
+    """ONNX ``W``, ``R``, ``B`` of one (possibly bidirectional) layer."""
+    order = _GATE_ORDER[cell]
+    hidden = rnn.hidden_size
+    suffixes = ["", "_reverse"] if rnn.bidirectional else [""]
+
+    def gates(array: np.ndarray) -> np.ndarray:
+        blocks = np.split(array, len(order), axis=0)
+        return np.concatenate([blocks[i] for i in order], axis=0)
+
+    W, R, B = [], [], []
+    for suffix in suffixes:
+        w_ih = _numpy(getattr(rnn, f"weight_ih_l{layer}{suffix}"))
+        w_hh = _numpy(getattr(rnn, f"weight_hh_l{layer}{suffix}"))
+        if rnn.bias:
+            b_ih = _numpy(getattr(rnn, f"bias_ih_l{layer}{suffix}"))
+            b_hh = _numpy(getattr(rnn, f"bias_hh_l{layer}{suffix}"))
+        else:
+            b_ih = b_hh = np.zeros(len(order) * hidden, np.float32)
+        W.append(gates(w_ih))
+        R.append(gates(w_hh))
+        B.append(np.concatenate([gates(b_ih), gates(b_hh)]))
+    return np.stack(W), np.stack(R), np.stack(B)
+
+
+def _encoder(g: _Graph, module, x: str, lengths: str) -> str:
+    """Nodes from ``x`` (batch, time, features) to pooled ``(batch, width)``."""
+    import torch
+
+    rnn = module.rnn
+    cell = {torch.nn.LSTM: "LSTM", torch.nn.GRU: "GRU", torch.nn.RNN: "RNN"}[type(rnn)]
+    n_dirs = 2 if rnn.bidirectional else 1
+    attrs = {
+        "hidden_size": rnn.hidden_size,
+        "direction": "bidirectional" if rnn.bidirectional else "forward",
+    }
+    if cell == "GRU":
+        attrs["linear_before_reset"] = 1  # PyTorch's GRU
+    if cell == "RNN":
+        attrs["activations"] = [rnn.nonlinearity.capitalize()] * n_dirs
+
+    seq_lens = g.op("Cast", [lengths], to=g.onnx.TensorProto.INT32)
+    layer_in = g.op("Transpose", [x], perm=[1, 0, 2])  # (time, batch, features)
+    for layer in range(rnn.num_layers):
+        W, R, B = _layer_weights(rnn, layer, cell)
+        y, y_h = g.op(
+            cell,
+            [layer_in, g.const(W, "W"), g.const(R, "R"), g.const(B, "B"), seq_lens],
+            n_out=2,
+            **attrs,
+        )
+        # Y is (time, directions, batch, hidden): concatenate the directions.
+        y = g.op("Transpose", [y], perm=[0, 2, 1, 3])
+        layer_in = g.op("Reshape", [y, g.const(np.array([0, 0, -1]), "shape")])
+
+    if module.pooling == "last":
+        # Y_h holds the forward state at each row's last real step and the
+        # backward state after reading the row from there down to step 0.
+        y_h = g.op("Transpose", [y_h], perm=[1, 0, 2])
+        return g.op("Reshape", [y_h, g.const(np.array([0, -1]), "shape")])
+
+    out = g.op("Transpose", [layer_in], perm=[1, 0, 2])  # (batch, time, width)
+    mask = g.op("Unsqueeze", [_step_mask(g, x, lengths), g.const(np.array([2]))])
+    if module.pooling == "mean":
+        kept = g.op("Where", [mask, out, g.const(np.float32(0.0))])
+        total = g.op("ReduceSum", [kept, g.const(np.array([1]))], keepdims=0)
+        count = g.op(
+            "Cast",
+            [g.op("Unsqueeze", [lengths, g.const(np.array([1]))])],
+            to=g.onnx.TensorProto.FLOAT,
+        )
+        return g.op("Div", [total, count])
+    kept = g.op("Where", [mask, out, g.const(np.float32(-np.inf))])
+    return g.op("ReduceMax", [kept], axes=[1], keepdims=0)
+
+
+def _step_mask(g: _Graph, x: str, lengths: str) -> str:
+    """Boolean ``(batch, time)``: True at each row's real steps."""
+    time = g.op(
+        "Gather", [g.op("Shape", [x]), g.const(np.array(1, dtype=np.int64))], axis=0
+    )
+    steps = g.op(
+        "Range",
+        [g.const(np.array(0, dtype=np.int64)), time, g.const(np.array(1, np.int64))],
+    )
+    return g.op(
+        "Less",
+        [
+            g.op("Unsqueeze", [steps, g.const(np.array([0]))]),
+            g.op("Unsqueeze", [lengths, g.const(np.array([1]))]),
+        ],
+    )
+
+
+def _build_model(onnx, estimator: Any, kind: str):
+    helper, TensorProto = onnx.helper, onnx.TensorProto
+    module = estimator.module_
+    g = _Graph(onnx)
+    lengths = "lengths"
+    if module.embedding is not None:
+        vocabulary = module.embedding.num_embeddings
+        x_input = helper.make_tensor_value_info(
+            "X", TensorProto.INT64, ["batch", "time"]
+        )
+        ids = g.op(
+            "Where",
+            [
+                g.op("Less", ["X", g.const(np.array(vocabulary, dtype=np.int64))]),
+                "X",
+                g.const(np.array(1, dtype=np.int64)),  # the OOV id
+            ],
+        )
+        x = g.op("Gather", [g.const(_numpy(module.embedding.weight), "emb"), ids])
+    else:
+        x_input = helper.make_tensor_value_info(
+            "X", TensorProto.FLOAT, ["batch", "time", module.rnn.input_size]
+        )
+        # Zero the padding, so NaN or inf there cannot leak into the outputs.
+        mask = g.op("Unsqueeze", [_step_mask(g, "X", lengths), g.const(np.array([2]))])
+        x = g.op("Where", [mask, "X", g.const(np.float32(0.0))])
+    pooled = _encoder(g, module, x, lengths)
+    head = module.head
+    logits = g.op(
+        "Gemm",
+        [pooled, g.const(_numpy(head.weight), "head_W"), g.const(_numpy(head.bias))],
+        transB=1,
+    )
+    logits = g.op("Cast", [logits], to=TensorProto.DOUBLE)
+
+    metadata = {"estimator": type(estimator).__name__}
+    if kind == "classifier":
+        g.op("Softmax", [logits], axis=1)
+        g.nodes[-1].output[0] = "probabilities"
+        out_shape = ["batch", len(estimator.classes_)]
+        metadata["classes"] = json.dumps(np.asarray(estimator.classes_).tolist())
+        output_name = "probabilities"
+    else:
+        scale, mean, y_ndim = _regressor_units(estimator)
+        out = g.op("Add", [g.op("Mul", [logits, g.const(scale)]), g.const(mean)])
+        if y_ndim == 1:
+            out = g.op("Reshape", [out, g.const(np.array([-1]), "shape")])
+            out_shape = ["batch"]
+        else:
+            out_shape = ["batch", len(scale)]
+        g.nodes[-1].output[0] = "predictions"
+        output_name = "predictions"
+
+    graph = helper.make_graph(
+        g.nodes,
+        f"sklearn_rnn_{type(estimator).__name__}",
+        [
+            x_input,
+            helper.make_tensor_value_info("lengths", TensorProto.INT64, ["batch"]),
+        ],
+        [helper.make_tensor_value_info(output_name, TensorProto.DOUBLE, out_shape)],
+        g.initializers,
+    )
+    model = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid("", OPSET)],
+        producer_name="sklearn_rnn",
+    )
+    # Readable by onnxruntime releases of the last few years.
+    model.ir_version = min(model.ir_version, 8)
+    helper.set_model_props(model, metadata)
+    return model
