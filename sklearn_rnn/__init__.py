@@ -23,9 +23,13 @@ _LAZY = {
     "RNNForecaster": "._forecaster",
     "RNNRegressor": "._regressor",
     "export_onnx": "._onnx",
+    # matplotlib is imported only when a display draws.
+    "ForecastDisplay": "._plotting",
+    "TrainingHistoryDisplay": "._plotting",
 }
 
 __all__ = [
+    "ForecastDisplay",
     "NonFiniteLossError",
     "RNNClassifier",
     "RNNForecaster",
@@ -33,6 +37,7 @@ __all__ = [
     "SequencePadder",
     "SequenceScaler",
     "TextTokenizer",
+    "TrainingHistoryDisplay",
     "__version__",
     "export_onnx",
     "make_windows",
