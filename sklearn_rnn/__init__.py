@@ -9,7 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from ._preprocessing import SequencePadder, SequenceScaler
 from ._text import TextTokenizer
-from ._windowing import make_windows
+from .forecasting import BacktestResult, backtest, calendar_features, make_windows
 
 try:
     __version__ = version("sklearn-rnn")
@@ -20,7 +20,7 @@ except PackageNotFoundError:  # running from a source tree
 _LAZY = {
     "NonFiniteLossError": "._net",
     "RNNClassifier": "._classifier",
-    "RNNForecaster": "._forecaster",
+    "RNNForecaster": ".forecasting._estimator",
     "RNNRegressor": "._regressor",
     "export_onnx": "._onnx",
     # matplotlib is imported only when a display draws.
@@ -29,6 +29,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "BacktestResult",
     "ForecastDisplay",
     "NonFiniteLossError",
     "RNNClassifier",
@@ -39,6 +40,8 @@ __all__ = [
     "TextTokenizer",
     "TrainingHistoryDisplay",
     "__version__",
+    "backtest",
+    "calendar_features",
     "export_onnx",
     "make_windows",
 ]
