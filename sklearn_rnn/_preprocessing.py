@@ -2,53 +2,125 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
+import pandas as pd
+from sklearn import get_config
 from sklearn.base import (
     BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
     OneToOneFeatureMixin,
     TransformerMixin,
     _fit_context,
 )
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
-from ._sequences import Sequences, starts_of
+from ._sequences import Sequences, padding_steps, real_spans, starts_of
 from ._validation import check_sequences
 
+_CONTAINERS = ("default", "pandas", "polars")
 
-def _padding_steps(values: np.ndarray, mask_value) -> np.ndarray:
-    """True at the time steps whose every feature equals ``mask_value``."""
-    if mask_value is None:
-        return np.zeros(values.shape[:-1], dtype=bool)
-    if np.isnan(mask_value):
-        return np.isnan(values).all(axis=-1)
-    return (values == mask_value).all(axis=-1)
+
+def is_ragged_container(X) -> bool:
+    """True for the containers that hold one sequence per item.
+
+    A list or tuple, a pandas Series, or a 1-D object array.
+    """
+    if isinstance(X, (list, tuple, pd.Series)):
+        return True
+    return isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind == "O"
+
+
+def like_container(X, items: list) -> Any:
+    """Put ``items`` (one per item of ``X``) in the kind of container ``X`` is.
+
+    A pandas Series comes back as a Series with the same index and name, a
+    1-D object array as an object array, anything else (list, tuple) as a
+    list.
+    """
+    if isinstance(X, pd.Series):
+        return pd.Series(_object_array(items), index=X.index, name=X.name)
+    if isinstance(X, np.ndarray):
+        return _object_array(items)
+    return list(items)
+
+
+def _object_array(items: list) -> np.ndarray:
+    # Item by item: numpy would otherwise stack equal-shaped arrays.
+    out = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        out[i] = item
+    return out
+
+
+def _like_item(x, values: np.ndarray):
+    """``values`` shaped, and for pandas items labelled, like the item ``x``."""
+    if isinstance(x, pd.DataFrame):
+        return pd.DataFrame(values.reshape(x.shape), index=x.index, columns=x.columns)
+    if isinstance(x, pd.Series):
+        return pd.Series(values.reshape(x.shape), index=x.index, name=x.name)
+    return values.reshape(np.shape(x))
 
 
 def _like_input(X, seqs: Sequences, values: np.ndarray):
-    """Return ``values`` (the steps of ``seqs``) in the container ``X`` came in.
+    """Return ``values`` (the steps of ``seqs``) in the kind ``X`` came in.
 
-    A list of equal-length flat sequences is the 2-D array it converts to
-    (SPEC 2.2), so it comes back as a 2-D array; other lists come back as
-    lists of arrays shaped like their items.
+    A container of sequences (list, tuple, Series, 1-D object array) comes
+    back as the same kind of container (a tuple as a list), each item shaped
+    and labelled like the item it replaces; a 2-D or 3-D array-like comes
+    back as an array of its shape, and so does a list or tuple of
+    equal-length flat sequences, which is the 2-D array it converts to.
     """
-    if isinstance(X, (list, tuple)):
-        shapes = {np.shape(item) for item in X}
-        if len(shapes) == 1 and len(next(iter(shapes))) == 1:
-            return values[..., 0]
-        items = (
+    if isinstance(X, (list, tuple)) and _is_table(X):
+        return values[..., 0]
+    if is_ragged_container(X):
+        pieces = (
             list(values)
             if seqs.uniform
             else np.split(values, starts_of(seqs.lengths)[1:])
         )
-        return [item.reshape(np.shape(x)) for item, x in zip(items, X, strict=True)]
+        items = [_like_item(x, p) for p, x in zip(pieces, X, strict=True)]
+        return like_container(X, items)
     if (X.ndim if hasattr(X, "ndim") else np.asarray(X).ndim) == 2:
         return values[..., 0]
     return values
+
+
+def _is_table(X: list | tuple) -> bool:
+    """A list of equal-length flat sequences is the 2-D array it converts to.
+
+    SPEC 2.2 (and scikit-learn's checks, which fit on ``X.tolist()``).
+    """
+    shapes = {np.shape(item) for item in X}
+    return len(shapes) == 1 and len(next(iter(shapes))) == 1
+
+
+def _item_feature_names(X) -> np.ndarray | None:
+    """Column names shared by every item of a container of DataFrames."""
+    if not is_ragged_container(X) or not len(X):
+        return None
+    items = list(X)
+    if not all(isinstance(item, pd.DataFrame) for item in items):
+        return None
+    columns = items[0].columns
+    if not all(isinstance(c, str) for c in columns):
+        return None
+    if any(not item.columns.equals(columns) for item in items[1:]):
+        raise ValueError(
+            "X is a list of DataFrames with different columns; every sequence "
+            f"needs the same features (item 0 has {list(columns)})."
+        )
+    return np.asarray(columns, dtype=object)
+
+
+def _describe(out) -> str:
+    if isinstance(out, np.ndarray):
+        return f"{out.ndim}-D array"
+    return f"ragged {type(out).__name__}"
 
 
 class SequenceOutputMixin:
@@ -56,9 +128,14 @@ class SequenceOutputMixin:
 
     scikit-learn's automatic wrapping would try to turn ragged lists and 3-D
     arrays into DataFrames. These transformers accept ``set_output`` (so a
-    ``Pipeline`` can configure them) but wrap only 2-D outputs, and only
-    when they can name the columns.
+    ``Pipeline`` can configure them) and wrap 2-D outputs, named by
+    ``get_feature_names_out``. Other outputs stay as they are, with a
+    warning unless ``_warn_unwrapped`` is False (a transformer whose output
+    is never a table, such as ``TextTokenizer``, says so in its docs
+    instead).
     """
+
+    _warn_unwrapped = True
 
     def set_output(self, *, transform: str | None = None) -> SequenceOutputMixin:
         """Set the container of 2-D outputs: "default", "pandas" or "polars".
@@ -67,24 +144,85 @@ class SequenceOutputMixin:
         ----------
         transform : {"default", "pandas", "polars"} or None, default=None
             As in scikit-learn; None leaves the setting unchanged. Ragged
-            and 3-D outputs are always returned as they are.
+            and 3-D outputs are not tables and are returned as they are.
 
         Returns
         -------
         self : object
             The transformer.
         """
-        if transform is not None:
-            self._sklearn_output_config = {"transform": transform}
+        if transform is None:
+            return self
+        if transform not in _CONTAINERS:
+            raise ValueError(
+                f"set_output(transform=...) must be one of {list(_CONTAINERS)} or "
+                f"None; got {transform!r}."
+            )
+        self._sklearn_output_config = {"transform": transform}
         return self
 
+    def _output_container(self) -> str:
+        config = getattr(self, "_sklearn_output_config", {})
+        return config.get("transform") or get_config()["transform_output"]
+
     def _wrap_table(self, X, out):
-        container = _get_output_config("transform", self)["dense"]
-        is_table = isinstance(out, np.ndarray) and out.ndim == 2
-        if container == "default" or not is_table:
+        container = self._output_container()
+        if container == "default":
             return out
-        adapter = ADAPTERS_MANAGER.adapters[container]
-        return adapter.create_container(out, X, self.get_feature_names_out)
+        if not (isinstance(out, np.ndarray) and out.ndim == 2):
+            if self._warn_unwrapped:
+                warnings.warn(
+                    f"{type(self).__name__} returns a {_describe(out)} here, which "
+                    f"is not a table: set_output(transform={container!r}) applies "
+                    "only to 2-D output. A list (or Series) of DataFrames in gives "
+                    "DataFrames back.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+            return out
+        columns = self.get_feature_names_out()
+        if container == "pandas":
+            index = X.index if isinstance(X, (pd.DataFrame, pd.Series)) else None
+            return pd.DataFrame(out, index=index, columns=columns)
+        import polars as pl
+
+        return pl.DataFrame(out, schema=list(columns), orient="row")
+
+
+def _real_steps(seqs: Sequences, mask_value) -> np.ndarray:
+    """True at the real (non-padding) steps, in the layout of ``seqs.values``.
+
+    Padding is only a leading or a trailing run of steps whose every feature
+    equals ``mask_value`` (``real_spans``, as the estimators read it); a step
+    equal to ``mask_value`` inside a sequence is data.
+    """
+    shape = seqs.values.shape[:-1]
+    if mask_value is None:
+        return np.ones(shape, dtype=bool)
+    pad = padding_steps(seqs.values, mask_value)
+    if seqs.uniform:
+        starts, ends = real_spans(pad)
+        steps = np.arange(shape[1])
+        return (steps >= starts[:, None]) & (steps < ends[:, None])
+    # Ragged: lay the sequences out as rows, the cells past each end counted
+    # as padding (which extends a trailing run and leaves a leading run as is).
+    lengths = seqs.lengths
+    steps = np.arange(int(lengths.max()))
+    inside = steps < lengths[:, None]
+    rows = np.ones(inside.shape, dtype=bool)
+    rows[inside] = pad
+    starts, ends = real_spans(rows)
+    ends = np.minimum(ends, lengths)
+    return ((steps >= starts[:, None]) & (steps < ends[:, None]))[inside]
+
+
+def _step_position(seqs: Sequences, flat_index: int) -> tuple[int, int]:
+    """(sequence, step) of the ``flat_index``-th step of ``seqs``."""
+    if seqs.uniform:
+        return divmod(flat_index, seqs.values.shape[1])
+    starts = starts_of(seqs.lengths)
+    i = int(np.searchsorted(starts, flat_index, side="right")) - 1
+    return i, flat_index - int(starts[i])
 
 
 class SequenceScaler(
@@ -100,8 +238,13 @@ class SequenceScaler(
     feature are taken over every real time step of every training sequence,
     then each step is shifted and scaled. It accepts what the recurrent
     estimators accept and returns the same shape and kind: a 2-D array
-    ``(n, T)`` of univariate sequences (one feature), a 3-D array
-    ``(n, T, F)``, or a list of ``(T_i,)`` / ``(T_i, F)`` arrays.
+    ``(n, T)`` of univariate sequences (one feature) gives a 2-D array, a
+    3-D array ``(n, T, F)`` a 3-D array, and a container of ``(T_i,)`` /
+    ``(T_i, F)`` sequences the same kind of container (a list, a pandas
+    Series with its index and name, or a 1-D object array; a tuple gives a
+    list), each item shaped like the one it replaces (DataFrames keep their
+    index and columns). A list of equal-length flat sequences is the 2-D
+    array it converts to and gives a 2-D array.
 
     Parameters
     ----------
@@ -111,8 +254,10 @@ class SequenceScaler(
         Divide by the standard deviation of each feature (1 for a constant
         feature, as in ``StandardScaler``).
     mask_value : float or None, default=None
-        Padding value: time steps whose every feature equals it (NaN
-        included) are left out of the statistics and returned unchanged.
+        Padding value, as the estimators' ``mask_value``: a leading or
+        trailing run of time steps whose every feature equals it (NaN and
+        ``±inf`` included) is padding, left out of the statistics and
+        returned unchanged. A step equal to it inside a sequence is data.
 
     Attributes
     ----------
@@ -124,11 +269,30 @@ class SequenceScaler(
         As for the estimators: the number of columns of 2-D input, the
         number of features per step of 3-D and ragged input.
     feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names, when ``X`` was a DataFrame with string column names.
+        Column names, when ``X`` was a DataFrame with string column names
+        (the time steps of 2-D input) or a list of DataFrames with the same
+        string columns (the features).
 
     See Also
     --------
     sklearn.preprocessing.StandardScaler : The same for tabular data.
+
+    Notes
+    -----
+    ``transform`` never produces ``mask_value`` in a real step: a scaled
+    step whose every feature lands exactly on ``mask_value`` is moved one
+    ulp away from it (``np.nextafter``), so that it is not read back as
+    padding, and ``inverse_transform(transform(X))`` gives ``X`` back on the
+    real steps up to float rounding.
+
+    With a non-finite ``mask_value`` (NaN or ``±inf``) only padding steps
+    may hold non-finite values: a step that is NaN in some features but not
+    all, or NaN inside a sequence, is a ``ValueError`` naming the sequence
+    and step (it is data, and data must be finite).
+
+    ``set_output(transform="pandas")`` wraps 2-D output in a DataFrame; 3-D
+    and ragged output are not tables and are returned as they are, with a
+    warning. Pass a list of DataFrames to get a list of DataFrames.
 
     Examples
     --------
@@ -140,6 +304,17 @@ class SequenceScaler(
     (array([  2., 200.]), array([ 0.82, 81.65]))
     >>> [x.round(2).tolist() for x in scaler.transform(X)]
     [[[-1.22, -1.22], [1.22, 1.22]], [[0.0, 0.0]]]
+
+    With ``mask_value``, only the padding runs at the ends are left alone:
+
+    >>> padded = np.array([[1.0, 2.0, 3.0, 0.0], [0.0, 0.0, 3.0, 1.0]])
+    >>> scaler = SequenceScaler(mask_value=0.0).fit(padded)
+    >>> scaler.transform(padded).round(2)
+    array([[-1.12,  0.  ,  1.12,  0.  ],
+           [ 0.  ,  0.  ,  1.12, -1.12]])
+    >>> scaler.inverse_transform(scaler.transform(padded))
+    array([[1., 2., 3., 0.],
+           [0., 0., 3., 1.]])
     """
 
     _parameter_constraints: dict = {
@@ -149,21 +324,41 @@ class SequenceScaler(
     }
 
     def __init__(
-        self, *, with_mean: bool = True, with_std: bool = True, mask_value=None
-    ):
+        self,
+        *,
+        with_mean: bool = True,
+        with_std: bool = True,
+        mask_value: float | None = None,
+    ) -> None:
         self.with_mean = with_mean
         self.with_std = with_std
         self.mask_value = mask_value
 
-    def _check(self, X, *, reset: bool) -> Sequences:
-        nan_pads = self.mask_value is not None and np.isnan(self.mask_value)
-        return check_sequences(
+    def _check(self, X, *, reset: bool) -> tuple[Sequences, np.ndarray]:
+        """Validate ``X``; return its sequences and the mask of real steps."""
+        mask = self.mask_value
+        finite_mask = mask is None or np.isfinite(mask)
+        seqs = check_sequences(
             self,
             X,
             reset=reset,
             dtype=[np.float64, np.float32],
-            ensure_all_finite="allow-nan" if nan_pads else True,
+            # A finite mask_value allows no NaN/inf: scikit-learn's checks
+            # and messages. Otherwise NaN/inf padding is checked below.
+            ensure_all_finite=bool(finite_mask),
         )
+        real = _real_steps(seqs, mask)
+        if not finite_mask:
+            bad = real & ~np.isfinite(seqs.values).all(axis=-1)
+            if bad.any():
+                i, t = _step_position(seqs, int(np.flatnonzero(bad.ravel())[0]))
+                raise ValueError(
+                    f"Sequence {i} of X has NaN or infinite values at time step {t}, "
+                    f"which is not padding: with mask_value={mask}, padding is a "
+                    "leading or trailing run of steps whose every feature equals "
+                    "mask_value, and real steps must be finite."
+                )
+        return seqs, real
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any, y: None = None) -> SequenceScaler:
@@ -172,7 +367,8 @@ class SequenceScaler(
         Parameters
         ----------
         X : array-like of shape (n, T) or (n, T, F), or list of array-like
-            Training sequences.
+            Training sequences; a pandas Series or 1-D object array of
+            sequences is read as a list.
         y : None
             Ignored.
 
@@ -181,14 +377,16 @@ class SequenceScaler(
         self : SequenceScaler
             The fitted scaler.
         """
-        seqs = self._check(X, reset=True)
-        values = seqs.values
-        steps = values[~_padding_steps(values, self.mask_value)]
-        n_features = values.shape[-1]
+        names = _item_feature_names(X)
+        seqs, real = self._check(X, reset=True)
+        if names is not None:
+            self.feature_names_in_ = names
+        steps = seqs.values[real]
+        n_features = seqs.values.shape[-1]
         if len(steps) == 0:
             raise ValueError(
-                f"Every time step of X equals mask_value={self.mask_value}; there "
-                "is nothing to compute statistics from."
+                f"Every time step of X is padding (mask_value={self.mask_value}); "
+                "there is nothing to compute statistics from."
             )
         steps = steps.astype(np.float64)
         self.mean_ = steps.mean(axis=0) if self.with_mean else np.zeros(n_features)
@@ -203,18 +401,35 @@ class SequenceScaler(
 
     def _apply(self, X, forward: bool):
         check_is_fitted(self)
-        seqs = self._check(X, reset=False)
+        names = _item_feature_names(X)
+        fitted_names = getattr(self, "feature_names_in_", None)
+        if (
+            names is not None
+            and fitted_names is not None
+            and not np.array_equal(names, fitted_names)
+        ):
+            raise ValueError(
+                "The feature names should match those that were passed during fit: "
+                f"fitted with {list(fitted_names)}, got {list(names)}."
+            )
+        seqs, real = self._check(X, reset=False)
         values = seqs.values
-        real = ~_padding_steps(values, self.mask_value)
         out = values.copy()
         mean, scale = self.mean_.astype(values.dtype), self.scale_.astype(values.dtype)
         if forward:
             out[real] = (values[real] - mean) / scale
+            if self.mask_value is not None:
+                # A real step must never be read back as padding.
+                hit = real & padding_steps(out, self.mask_value)
+                if hit.any():
+                    mask = out.dtype.type(self.mask_value)
+                    away = out.dtype.type(0.0 if mask == np.inf else np.inf)
+                    out[hit] = np.nextafter(mask, away)
         else:
             out[real] = values[real] * scale + mean
         return _like_input(X, seqs, out)
 
-    def transform(self, X: Any) -> np.ndarray | list[np.ndarray]:
+    def transform(self, X: Any) -> Any:
         """Standardise the real time steps of ``X``.
 
         Parameters
@@ -224,13 +439,13 @@ class SequenceScaler(
 
         Returns
         -------
-        X_scaled : ndarray or list of ndarray
-            The same shape and kind as ``X``; float32 stays float32, other
-            input becomes float64.
+        X_scaled : ndarray, list, pandas Series or object array
+            The same shape and kind as ``X`` (a tuple gives a list); float32
+            stays float32, other input becomes float64.
         """
         return self._wrap_table(X, self._apply(X, forward=True))
 
-    def inverse_transform(self, X: Any) -> np.ndarray | list[np.ndarray]:
+    def inverse_transform(self, X: Any) -> Any:
         """Undo :meth:`transform`.
 
         Parameters
@@ -240,7 +455,7 @@ class SequenceScaler(
 
         Returns
         -------
-        X_original : ndarray or list of ndarray
+        X_original : ndarray, list, pandas Series or object array
             The sequences in their original units, in the kind of ``X``.
         """
         return self._apply(X, forward=False)
@@ -256,16 +471,38 @@ class SequenceScaler(
 
 
 def _as_items(X, name: str) -> list[np.ndarray]:
-    """A list of 1-D or 2-D numeric arrays, one per sequence."""
-    if isinstance(X, str) or not hasattr(X, "__len__"):
-        raise TypeError(f"{name} expects a list of sequences; got {type(X).__name__}.")
-    items = [np.asarray(item) for item in X]
-    for i, item in enumerate(items):
-        if item.ndim not in (1, 2) or item.dtype.kind not in "biuf":
+    """A list of 1-D or 2-D numeric arrays, one per sequence.
+
+    A container of sequences gives its items; a 2-D array or DataFrame its
+    rows (equal-length 1-D sequences); a 3-D array its ``(T, F)`` slices.
+    """
+    if X is None or isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
+        raise TypeError(
+            f"{name} expects a list of sequences (or a 2-D/3-D array); got "
+            f"{type(X).__name__}."
+        )
+    if isinstance(X, pd.DataFrame):
+        X = X.to_numpy()  # rows, not column labels
+    items = []
+    for i, item in enumerate(X):
+        try:
+            array = np.asarray(item)
+        except ValueError as exc:  # e.g. a jagged item
             raise ValueError(
                 f"{name} expects numeric sequences of shape (T,) or (T, F); "
-                f"sequence {i} has shape {item.shape} and dtype {item.dtype}."
+                f"sequence {i} is not one ({exc})."
+            ) from None
+        if array.ndim == 0 and array.dtype.kind in "biuf":
+            raise ValueError(
+                f"{name} expects a list of sequences; item {i} is the number "
+                f"{item!r}. Wrap a single sequence in a list: [[...]]."
             )
+        if array.ndim not in (1, 2) or array.dtype.kind not in "biuf":
+            raise ValueError(
+                f"{name} expects numeric sequences of shape (T,) or (T, F); "
+                f"sequence {i} has shape {array.shape} and dtype {array.dtype}."
+            )
+        items.append(array)
     if (
         len({item.ndim for item in items}) > 1
         or len({item.shape[1:] for item in items}) > 1
@@ -277,8 +514,30 @@ def _as_items(X, name: str) -> list[np.ndarray]:
     return items
 
 
+def _holds(dtype: np.dtype, value) -> bool:
+    """Whether ``dtype`` represents ``value`` exactly (NaN in floats only)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        with np.errstate(over="ignore"):
+            return bool(
+                np.isnan(value) or np.isinf(value) == np.isinf(dtype.type(value))
+            )
+    if dtype.kind in "iu":
+        if not np.isfinite(value) or value != int(value):
+            return False
+        info = np.iinfo(dtype)
+        return info.min <= int(value) <= info.max
+    if dtype.kind == "b":
+        return value in (0, 1)
+    return False
+
+
 class SequencePadder(
-    SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+    SequenceOutputMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    BaseEstimator,
+    auto_wrap_output_keys=None,
 ):
     """Pad (and truncate) sequences of different lengths into one array.
 
@@ -301,8 +560,12 @@ class SequencePadder(
     value : float, default=0
         Padding value.
     dtype : str, type or None, default=None
-        Output dtype. None keeps the kind of the input: int stays int,
-        float stays float.
+        Output dtype. None keeps the dtype of the sequences when it holds
+        ``value`` (int stays int, float stays float) and otherwise promotes
+        to the smallest dtype that holds both: ``value=0.5`` or ``np.nan``
+        on int sequences gives float64, ``-1`` on uint8 gives int16. A
+        ``dtype`` given explicitly that cannot hold ``value`` is a
+        ``ValueError``.
 
     Attributes
     ----------
@@ -312,6 +575,20 @@ class SequencePadder(
     See Also
     --------
     TextTokenizer : Makes the id sequences this pads.
+
+    Notes
+    -----
+    Input is a container of sequences (list, tuple, pandas Series or 1-D
+    object array of ``(T_i,)`` or ``(T_i, F)`` arrays), or an array whose
+    rows are sequences: a 2-D array or DataFrame (its rows, re-padded or
+    truncated to ``maxlen``) or a 3-D array.
+
+    ``get_feature_names_out`` names the time steps, ``sequencepadder0`` to
+    ``sequencepadder{maxlen - 1}``, as scikit-learn names the new columns
+    of a transformer (``PCA`` gives ``pca0``, ...). They are the columns of
+    the 2-D output, which ``set_output(transform="pandas")`` wraps in a
+    DataFrame (keeping the index of a Series of sequences); 3-D output is
+    not a table and is returned as an array, with a warning.
 
     Examples
     --------
@@ -323,6 +600,11 @@ class SequencePadder(
     ...     [[5, 2], [7, 1, 3, 3, 9]])
     array([[0, 0, 5, 2],
            [1, 3, 3, 9]])
+    >>> SequencePadder(maxlen=3, value=-0.5).transform([[5, 2]])
+    array([[ 5. ,  2. , -0.5]])
+    >>> SequencePadder(maxlen=3).set_output(transform="pandas").transform([[5, 2]])
+       sequencepadder0  sequencepadder1  sequencepadder2
+    0                5                2                0
     """
 
     _parameter_constraints: dict = {
@@ -330,7 +612,7 @@ class SequencePadder(
         "padding": [StrOptions({"post", "pre"})],
         "truncating": [StrOptions({"post", "pre"})],
         "value": [Real],
-        "dtype": [str, type, None],
+        "dtype": [str, type, np.dtype, None],
     }
 
     def __init__(
@@ -340,7 +622,7 @@ class SequencePadder(
         padding: str = "post",
         truncating: str = "post",
         value: float = 0,
-        dtype=None,
+        dtype: Any = None,
     ) -> None:
         self.maxlen = maxlen
         self.padding = padding
@@ -365,6 +647,7 @@ class SequencePadder(
             The fitted padder.
         """
         items = _as_items(X, type(self).__name__)
+        self._output_dtype(items)  # a value the dtype cannot hold fails here
         if self.maxlen is not None:
             self.maxlen_ = self.maxlen
         elif not items or max(len(item) for item in items) == 0:
@@ -373,7 +656,38 @@ class SequencePadder(
             self.maxlen_ = max(len(item) for item in items)
         return self
 
-    def transform(self, X: Any) -> np.ndarray:
+    @property
+    def _n_features_out(self) -> int:
+        # The output width: known without fit when maxlen is given.
+        return self.maxlen if self.maxlen is not None else self.maxlen_
+
+    def _output_dtype(self, items: list[np.ndarray]) -> np.dtype:
+        value = self.value
+        if self.dtype is not None:
+            dtype = np.dtype(self.dtype)
+            if not _holds(dtype, value):
+                raise ValueError(
+                    f"SequencePadder(value={value!r}) cannot be stored in "
+                    f"dtype={dtype}; choose another value or dtype, or dtype=None "
+                    "to promote to one that holds it."
+                )
+            return dtype
+        # An empty list has no dtype of its own (numpy says float64).
+        kinds = [item.dtype for item in items if item.size] or [np.dtype(np.int64)]
+        dtype = np.result_type(*kinds)
+        if dtype.kind == "b":
+            dtype = np.dtype(np.int64)
+        if not _holds(dtype, value):
+            dtype = np.result_type(dtype, np.min_scalar_type(value))
+            if dtype.kind in "iu" and not _holds(dtype, value):
+                dtype = np.dtype(np.float64)
+            if not _holds(dtype, value):
+                raise ValueError(
+                    f"SequencePadder(value={value!r}) fits no numeric dtype."
+                )
+        return dtype
+
+    def transform(self, X: Any) -> Any:
         """Pad or truncate every sequence to ``maxlen_`` steps.
 
         Parameters
@@ -384,20 +698,15 @@ class SequencePadder(
         Returns
         -------
         X_padded : ndarray of shape (n, maxlen_) or (n, maxlen_, F)
-            The padded sequences.
+            The padded sequences (a DataFrame for 2-D output under
+            ``set_output(transform="pandas")``).
         """
         if self.maxlen is None:
             check_is_fitted(self)
         self._validate_params()
-        width = self.maxlen if self.maxlen is not None else self.maxlen_
+        width = self._n_features_out
         items = _as_items(X, type(self).__name__)
-        dtype = self.dtype
-        if dtype is None:
-            # An empty list has no dtype of its own (numpy says float64).
-            kinds = [item.dtype for item in items if item.size] or [np.dtype(np.int64)]
-            dtype = np.result_type(*kinds)
-            if dtype.kind == "b":
-                dtype = np.int64
+        dtype = self._output_dtype(items)
         tail = items[0].shape[1:] if items else ()
         out = np.full((len(items), width, *tail), self.value, dtype=dtype)
         for i, item in enumerate(items):
@@ -406,7 +715,7 @@ class SequencePadder(
                 out[i, : len(kept)] = kept
             else:
                 out[i, width - len(kept) :] = kept
-        return out
+        return self._wrap_table(X, out)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
