@@ -97,7 +97,8 @@ def export_onnx(estimator: Any, path: str | os.PathLike) -> Any:
     >>> clf = RNNClassifier(hidden_size=4, max_epochs=1, random_state=0)
     >>> clf = clf.fit(X, [0, 1, 0, 1])
     >>> import os, tempfile
-    >>> path = os.path.join(tempfile.mkdtemp(), "classifier.onnx")
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "classifier.onnx")
     >>> model = export_onnx(clf, path)
     >>> session = ort.InferenceSession(path)
     >>> padded = np.zeros((4, 6, 2), np.float32)
@@ -107,6 +108,7 @@ def export_onnx(estimator: Any, path: str | os.PathLike) -> Any:
     >>> proba = session.run(None, {"X": padded, "lengths": lengths})[0]
     >>> bool(np.allclose(proba, clf.predict_proba(X), atol=1e-5))
     True
+    >>> folder.cleanup()
     """
     kind = _estimator_kind(estimator)
     onnx = _import_onnx()
@@ -128,10 +130,11 @@ def _estimator_kind(estimator: Any) -> str:
         )
     if isinstance(estimator, sklearn_rnn.RNNForecaster):
         raise NotImplementedError(
-            "export_onnx does not support RNNForecaster yet: it rescales every "
-            "window by its own statistics around the network. Export the "
-            "forecaster's network through an RNNRegressor fitted on "
-            "normalize=None windows, or serve the forecaster with torch."
+            "export_onnx does not support RNNForecaster yet: around its network "
+            "the forecaster crops each window to lookback and rescales it by the "
+            "window's own statistics, which the exported graph does not "
+            "reproduce. Serve the forecaster with torch, or export an "
+            "RNNRegressor fitted on the windows of make_windows."
         )
     if isinstance(estimator, sklearn_rnn.RNNClassifier):
         return "classifier"

@@ -87,8 +87,9 @@ class TrainingHistoryDisplay:
     >>> from sklearn_rnn import RNNClassifier, TrainingHistoryDisplay
     >>> rng = np.random.RandomState(0)
     >>> X, y = rng.normal(size=(40, 5)), np.arange(40) % 2
-    >>> clf = RNNClassifier(hidden_size=4, max_epochs=5, early_stopping=True,
-    ...                     validation_fraction=0.25, random_state=0).fit(X, y)
+    >>> clf = RNNClassifier(hidden_size=4, lr=0.05, max_epochs=10,
+    ...                     early_stopping=True, n_iter_no_change=3,
+    ...                     random_state=0).fit(X, y)
     >>> display = TrainingHistoryDisplay.from_estimator(clf)
     >>> display.ax_.get_xlabel()
     'epoch'
