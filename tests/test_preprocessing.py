@@ -157,10 +157,131 @@ def test_pandas_output_wraps_only_tables():
 
     X3 = np.random.RandomState(0).normal(size=(5, 4, 2))
     with config_context(transform_output="pandas"):
-        assert SequenceScaler().fit_transform(X3).shape == (5, 4, 2)
+        with pytest.warns(UserWarning, match="3-D array"):
+            assert SequenceScaler().fit_transform(X3).shape == (5, 4, 2)
         assert isinstance(SequenceScaler().fit_transform(X3[:, :, 0]), pd.DataFrame)
-        assert isinstance(SequenceScaler().fit_transform(_ragged()), list)
+        with pytest.warns(UserWarning, match="ragged list"):
+            assert isinstance(SequenceScaler().fit_transform(_ragged()), list)
     pipe = make_pipeline(TextTokenizer(), SequencePadder(maxlen=3)).set_output(
         transform="pandas"
     )
     assert pipe.fit_transform(["a b", "c"]).shape == (2, 3)
+
+
+# Issue 9 case 6: ragged input comes back in the kind it came in.
+
+
+def _object_array(items):
+    out = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        out[i] = item
+    return out
+
+
+def test_series_and_object_arrays_of_sequences_keep_their_kind():
+    X = _ragged()
+    series = pd.Series(X, index=[10, 20, 30, 40, 50], name="signal")
+    scaler = SequenceScaler().fit(series)
+    out = scaler.transform(series)
+    assert isinstance(out, pd.Series)
+    assert out.index.tolist() == series.index.tolist() and out.name == "signal"
+    assert [x.shape for x in out] == [x.shape for x in X]
+    assert_allclose(np.vstack(out.tolist()), np.vstack(scaler.transform(X)))
+    back = scaler.inverse_transform(out)
+    assert isinstance(back, pd.Series)
+    assert_allclose(np.vstack(back.tolist()), np.vstack(X))
+    objects = scaler.transform(_object_array(X))
+    assert isinstance(objects, np.ndarray) and objects.dtype == object
+    assert objects.shape == (5,) and objects[2].shape == X[2].shape
+    assert isinstance(scaler.transform(tuple(X)), list)
+    # Equal-length items in an object array stay an object array of items.
+    same = _object_array([x[:1] for x in X])
+    assert scaler.transform(same).dtype == object
+
+
+def test_pipeline_with_a_series_of_sequences():
+    X, y = _badly_scaled(n=40)
+    series = pd.Series([x[: 3 + i % 5] for i, x in enumerate(X)])
+    model = make_pipeline(SequenceScaler(), RNNClassifier(**FAST)).fit(series, y)
+    assert model.predict(series).shape == (40,)
+
+
+def test_list_of_dataframes_keeps_feature_names():
+    names = ["acc_x", "acc_y", "acc_z"]
+    X = [
+        pd.DataFrame(x, columns=names, index=np.arange(len(x)) + 100) for x in _ragged()
+    ]
+    scaler = SequenceScaler().fit(X)
+    assert scaler.feature_names_in_.tolist() == names
+    assert scaler.get_feature_names_out().tolist() == names
+    out = scaler.transform(X)
+    assert all(isinstance(x, pd.DataFrame) for x in out)
+    assert out[0].columns.tolist() == names and out[0].index[0] == 100
+    renamed = [x.set_axis(["a", "b", "c"], axis=1) for x in X]
+    with pytest.raises(ValueError, match="feature names should match"):
+        scaler.transform(renamed)
+    with pytest.raises(ValueError, match="different columns"):
+        SequenceScaler().fit([X[0], renamed[1]])
+    # Refitting on arrays forgets the names.
+    assert not hasattr(scaler.fit(_ragged()), "feature_names_in_")
+
+
+def test_pandas_output_of_ragged_input_warns():
+    scaler = SequenceScaler().set_output(transform="pandas")
+    with pytest.warns(UserWarning, match="ragged list.*not a table"):
+        out = scaler.fit_transform(_ragged())
+    assert isinstance(out, list)
+    table = scaler.fit_transform(pd.DataFrame(np.eye(3), columns=["a", "b", "c"]))
+    assert isinstance(table, pd.DataFrame) and table.columns.tolist() == ["a", "b", "c"]
+
+
+# Issue 14: mask_value never swallows a real value; padding only at the ends.
+
+
+@pytest.mark.parametrize("X", [[[1, 2, 3]], [[2, 1, 3]], [[1, 3, 2]]])
+def test_a_scaled_value_never_becomes_padding(X):
+    scaler = SequenceScaler(mask_value=0).fit(X)
+    out = scaler.transform(X)
+    assert (out != 0).all()  # the scaled 2 is moved one ulp off 0
+    assert_allclose(scaler.inverse_transform(out), X)
+    assert_allclose(scaler.mean_, [2.0])
+
+
+def test_only_leading_and_trailing_runs_are_padding():
+    X = np.array([[1.0, 0.0, 3.0, 0.0], [0.0, 0.0, 5.0, 0.0]])
+    scaler = SequenceScaler(mask_value=0.0).fit(X)
+    # Row 0: post-padded, the inner 0 is data. Row 1: pre-padded, so the
+    # trailing 0 is data too (padding is a run at one end only).
+    assert_allclose(scaler.mean_, [np.mean([1.0, 0.0, 3.0, 5.0, 0.0])])
+    out = scaler.transform(X)
+    assert out[0, 3] == 0 and out[1, 0] == 0 and out[1, 1] == 0
+    assert (out[0, :3] != 0).all() and (out[1, 2:] != 0).all()
+    assert_allclose(scaler.inverse_transform(out), X)
+    ragged = [np.array([0.0, 2.0, 4.0]), np.array([6.0, 0.0, 8.0, 0.0, 0.0])]
+    scaler = SequenceScaler(mask_value=0.0).fit(ragged)
+    assert_allclose(scaler.mean_, [np.mean([2.0, 4.0, 6.0, 0.0, 8.0])])
+
+
+def test_partly_nan_step_is_an_error_naming_it():
+    X = np.full((2, 4, 2), np.nan)
+    X[0, :3] = [[1, 2], [3, np.nan], [5, 6]]
+    X[1, :2] = [[1, 2], [3, 4]]
+    with pytest.raises(
+        ValueError, match="Sequence 0 of X .* time step 1.*mask_value=nan"
+    ):
+        SequenceScaler(mask_value=np.nan).fit(X)
+    inner = np.array([[1.0, np.nan, 3.0]])
+    with pytest.raises(ValueError, match="Sequence 0 of X .* time step 1"):
+        SequenceScaler(mask_value=np.nan).fit(inner)
+
+
+@pytest.mark.parametrize("pad", [np.inf, -np.inf])
+def test_infinite_mask_value_works(pad):
+    X = np.array([[1.0, 2.0, pad], [pad, 3.0, 4.0]])
+    scaler = SequenceScaler(mask_value=pad).fit(X)
+    assert_allclose(scaler.mean_, [2.5])
+    out = scaler.transform(X)
+    assert out[0, 2] == pad and out[1, 0] == pad and np.isfinite(out[0, :2]).all()
+    assert_allclose(scaler.inverse_transform(out), X)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        scaler.transform(np.array([[1.0, np.nan, 3.0]]))

@@ -239,3 +239,228 @@ def test_grid_search_over_the_text_pipeline():
     search = GridSearchCV(pipe, grid, cv=2, n_jobs=2).fit(docs, y)
     assert len(search.cv_results_["params"]) == 8
     assert search.predict(["a superb film"]).shape == (1,)
+
+
+# Issue 14: inverse_transform, token patterns and bad documents.
+
+
+def test_inverse_transform_accepts_whole_float_ids_and_refuses_the_rest():
+    tok = TextTokenizer().fit(DOCS)
+    assert tok.inverse_transform([[2.0, 3.0]]) == [["cat", "the"]]
+    assert tok.inverse_transform(np.array([[2.0, 0.0]])) == [["cat"]]
+    assert tok.inverse_transform([[2, 99]]) == [["cat", "<unk>"]]  # past vocab
+    assert tok.inverse_transform([np.array([2], dtype=np.uint64)]) == [["cat"]]
+    with pytest.raises(ValueError, match=r"flat sequence.*\[\[2, 3\]\]"):
+        tok.inverse_transform([2, 3])
+    with pytest.raises(ValueError, match="non-integer id 2.5"):
+        tok.inverse_transform([[2.5]])
+    with pytest.raises(ValueError, match="non-integer id nan"):
+        tok.inverse_transform([[np.nan]])
+    with pytest.raises(ValueError, match="negative id -1"):
+        tok.inverse_transform([[2, -1]])
+    with pytest.raises(ValueError, match="sequence 0 holds <U1"):
+        tok.inverse_transform([["a"]])
+    with pytest.raises(TypeError, match="id sequences"):
+        tok.inverse_transform(None)
+
+
+def test_inverse_transform_returns_the_kind_of_its_input():
+    tok = TextTokenizer().fit(DOCS)
+    ids = pd.Series([np.array([2, 3]), np.array([4])], index=[7, 9], name="ids")
+    tokens = tok.inverse_transform(ids)
+    assert isinstance(tokens, pd.Series)
+    assert tokens.index.tolist() == [7, 9] and tokens.name == "ids"
+    assert tokens.tolist() == [["cat", "the"], ["a"]]
+    objects = tok.inverse_transform(ids.to_numpy())
+    assert isinstance(objects, np.ndarray) and objects.dtype == object
+    assert tok.inverse_transform((ids[7], ids[9])) == [["cat", "the"], ["a"]]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        (r"(\w)(\w)", "2 capturing groups"),
+        ("(", "not a valid regular expression"),
+    ],
+)
+def test_token_pattern_follows_count_vectorizer(pattern, message):
+    with pytest.raises(ValueError, match=rf"token_pattern=.*{message}"):
+        TextTokenizer(token_pattern=pattern).fit(DOCS)
+    # One group captures the token, as in CountVectorizer.
+    tok = TextTokenizer(token_pattern=r"#(\w+)").fit(["#cat and #dog", "#cat"])
+    assert tok.vocabulary_ == {"<unk>": 1, "cat": 2, "dog": 3}
+
+
+@pytest.mark.parametrize(
+    ("X", "error", "message"),
+    [
+        (None, TypeError, "iterable of strings.*got NoneType"),
+        (5, TypeError, "iterable of strings.*got int"),
+        (b"the cat", TypeError, "single bytes"),
+        ([b"the cat"], TypeError, "item 0 is bytes.*decode"),
+        (["a", None], TypeError, "item 1 is NoneType.*fillna"),
+        (np.array([["a", "b"]]), ValueError, r"one text column.*\(1, 2\)"),
+    ],
+)
+def test_tokenizer_refuses_what_is_not_text(X, error, message):
+    with pytest.raises(error, match=message):
+        TextTokenizer().fit(X)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"analyzer": lambda doc: None}, "returned NoneType.*document 0"),
+        ({"analyzer": lambda doc: "a b"}, "returned str.*list of str"),
+        ({"analyzer": lambda doc: ["a", 1]}, "token of type int.*document 0"),
+        ({"preprocessor": lambda doc: None}, "could not split document 0"),
+    ],
+)
+def test_tokenizer_names_a_bad_analyzer_output(params, message):
+    with pytest.raises(TypeError, match=message):
+        TextTokenizer(**params).fit(["the cat"])
+
+
+def test_tokenizer_checks_ngram_range():
+    with pytest.raises(ValueError, match="ngram_range"):
+        TextTokenizer(ngram_range=(2, 1)).fit(DOCS)
+    with pytest.raises(ValueError, match="ngram_range"):
+        TextTokenizer(ngram_range=(0, 1)).fit(DOCS)
+
+
+# Issue 11 item 4: CountVectorizer's analyzer and options.
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"lowercase": False},
+        {"strip_accents": "unicode"},
+        {"stop_words": "english"},
+        {"stop_words": ["the", "a"]},
+        {"ngram_range": (1, 2)},
+        {"analyzer": "char"},
+        {"analyzer": "char_wb", "ngram_range": (2, 3)},
+        {"preprocessor": str.upper},
+    ],
+)
+def test_vocabulary_is_count_vectorizers(params):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    docs = [*DOCS, "Café  déjà vu", "the end"]
+    tok = TextTokenizer(**params).fit(docs)
+    pattern = {} if "analyzer" in params else {"token_pattern": r"(?u)\b\w+\b"}
+    counts = CountVectorizer(**pattern, **params).fit(docs)
+    assert set(tok.vocabulary_) - {"<unk>"} == set(counts.vocabulary_)
+    analyze = counts.build_analyzer()
+    ids = tok.transform(docs)
+    for doc, row in zip(docs, ids, strict=True):
+        assert tok.inverse_transform([row])[0] == (analyze(doc) or ["<unk>"])
+
+
+def test_defaults_keep_one_letter_words_and_frequency_order():
+    tok = TextTokenizer(stop_words=["the"], ngram_range=(1, 2)).fit(DOCS)
+    assert tok.vocabulary_["cat"] == 2  # most frequent
+    assert "a" in tok.vocabulary_ and "the" not in tok.vocabulary_
+    assert "a dog" in tok.vocabulary_ and "cat sat" in tok.vocabulary_
+
+
+# Issue 11 items 5 and 7: feature names and output containers.
+
+
+def test_tokenizer_feature_names_follow_the_one_text_column():
+    tok = TextTokenizer().fit(DOCS)
+    assert tok.get_feature_names_out().tolist() == ["x0"]
+    assert tok.get_feature_names_out(["review"]).tolist() == ["review"]
+    frame = pd.DataFrame({"review": DOCS}, index=[5, 6, 7, 8])
+    tok = TextTokenizer().fit(frame)
+    assert tok.n_features_in_ == 1
+    assert tok.get_feature_names_out().tolist() == ["review"]
+    with pytest.raises(ValueError):
+        tok.get_feature_names_out(["other"])
+    ids = tok.transform(frame)
+    assert isinstance(ids, pd.Series)
+    assert ids.index.tolist() == [5, 6, 7, 8] and ids.name == "review"
+    assert isinstance(TextTokenizer().fit_transform(DOCS), list)
+    assert not hasattr(TextTokenizer().fit(frame).fit(DOCS), "feature_names_in_")
+
+
+def test_text_pipeline_names_its_columns_and_outputs_pandas():
+    frame = pd.DataFrame({"review": DOCS, "stars": [1, 2, 3, 4]}, index=list("abcd"))
+    text = Pipeline([("tok", TextTokenizer()), ("pad", SequencePadder(maxlen=3))])
+    ct = ColumnTransformer([("text", text, ["review"])]).fit(frame)
+    names = ["text__sequencepadder0", "text__sequencepadder1", "text__sequencepadder2"]
+    assert ct.get_feature_names_out().tolist() == names
+    out = ct.set_output(transform="pandas").transform(frame)
+    assert isinstance(out, pd.DataFrame)
+    assert out.columns.tolist() == names and out.index.tolist() == list("abcd")
+
+
+def test_padder_feature_names_and_pandas_output():
+    padder = SequencePadder(maxlen=3)
+    names = padder.get_feature_names_out()  # stateless: no fit needed
+    assert names.tolist() == ["sequencepadder0", "sequencepadder1", "sequencepadder2"]
+    out = padder.set_output(transform="pandas").transform([[5, 2], [1]])
+    assert isinstance(out, pd.DataFrame) and out.columns.tolist() == names.tolist()
+    assert out.to_numpy().tolist() == [[5, 2, 0], [1, 0, 0]]
+    series = pd.Series([[5, 2], [1]], index=[3, 4])
+    assert padder.transform(series).index.tolist() == [3, 4]
+    with pytest.warns(UserWarning, match="3-D array.*not a table"):
+        assert padder.transform([np.ones((2, 2))]).shape == (1, 3, 2)
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        SequencePadder().get_feature_names_out()
+    assert len(SequencePadder().fit([[1, 2, 3, 4]]).get_feature_names_out()) == 4
+    with pytest.raises(ValueError, match="transform"):
+        SequencePadder().set_output(transform="excel")
+
+
+# Issue 14: padding values the dtype cannot hold, and DataFrames.
+
+
+@pytest.mark.parametrize(
+    ("items", "value", "dtype"),
+    [
+        ([[1, 2]], 0.5, np.float64),
+        ([[1, 2]], np.nan, np.float64),
+        ([np.array([1, 2], dtype=np.uint8)], -1, np.int16),
+        ([np.array([1, 2], dtype=np.int8)], 300, np.int32),
+        ([np.array([1.0], dtype=np.float32)], 1e300, np.float64),
+        ([np.array([1.0], dtype=np.float32)], 0.5, np.float32),
+        ([np.array([1, 2], dtype=np.uint8)], 7, np.uint8),
+        ([[True, False]], 0, np.int64),
+    ],
+)
+def test_padder_promotes_to_a_dtype_that_holds_value(items, value, dtype):
+    out = SequencePadder(maxlen=3, value=value).transform(items)
+    assert out.dtype == dtype
+    n = len(items[0])
+    assert_array_equal(out[0, :n], np.asarray(items[0]))
+    assert_array_equal(out[0, n:], value)
+
+
+def test_padder_refuses_a_value_its_explicit_dtype_cannot_hold():
+    with pytest.raises(ValueError, match=r"value=0.5.*dtype=int64"):
+        SequencePadder(maxlen=3, value=0.5, dtype="int64").transform([[1]])
+    with pytest.raises(ValueError, match=r"value=300.*dtype=int8"):
+        SequencePadder(value=300, dtype=np.int8).fit([[1]])
+    out = SequencePadder(maxlen=2, value=np.nan, dtype="float32").transform([[1]])
+    assert out.dtype == np.float32
+
+
+def test_padder_reads_the_rows_of_a_dataframe():
+    frame = pd.DataFrame([[1, 2, 3], [4, 5, 6]], columns=["t0", "t1", "t2"])
+    out = SequencePadder(maxlen=4).fit_transform(frame)
+    assert_array_equal(out, [[1, 2, 3, 0], [4, 5, 6, 0]])
+    assert SequencePadder().fit(frame).maxlen_ == 3
+
+
+def test_padder_names_bad_sequences():
+    with pytest.raises(ValueError, match=r"item 0 is the number 1.*\[\[\.\.\.\]\]"):
+        SequencePadder(maxlen=2).transform([1, 2])
+    with pytest.raises(ValueError, match="sequence 1"):
+        SequencePadder(maxlen=2).transform([[1, 2], [[1, 2], [3]]])
+    with pytest.raises(TypeError, match="got NoneType"):
+        SequencePadder(maxlen=2).transform(None)
