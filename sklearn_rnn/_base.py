@@ -8,6 +8,7 @@ The public estimators add a scikit-learn mixin and override a few hooks:
 
 from __future__ import annotations
 
+import copy
 import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -18,15 +19,21 @@ import torch
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, _num_samples, check_is_fitted
 
-from ._data import BatchLoader, SequenceDataset
+from ._data import SequenceDataset
 from ._device import resolve_device
 from ._modules import CELLS, POOLINGS
-from ._net import OPTIMIZERS, build_net, set_validation
+from ._net import (
+    OPTIMIZERS,
+    HoldOut,
+    NonFiniteLossError,
+    as_python,
+    build_net,
+    update_net,
+)
 from ._sequences import Sequences
 from ._validation import check_sequences
 
@@ -41,6 +48,42 @@ _MODULE_PARAMS = (
     "embedding_dim",
     "pooling",
 )
+
+
+# An embedding larger than this is refused: ids that imply it are not dense.
+_MAX_EMBEDDING_BYTES = 2 * 2**30
+
+
+class _Snapshot:
+    """The estimator's state before a fit, to put back if the fit raises.
+
+    Attributes are restored as they were; a network trained further in place
+    (warm start, ``partial_fit``) gets its weights, optimizer state, settings
+    and history back.
+    """
+
+    def __init__(self, estimator) -> None:
+        self.estimator = estimator
+        self.state = dict(vars(estimator))
+        self.net = estimator.__dict__.get("net_")
+        if self.net is not None:
+            self.net_state = dict(vars(self.net))
+            self.weights = copy.deepcopy(self.net.module_.state_dict())
+            self.optimizer = copy.deepcopy(self.net.optimizer_.state_dict())
+            self.epochs = len(self.net.history)
+
+    def restore(self) -> None:
+        vars(self.estimator).clear()
+        vars(self.estimator).update(self.state)
+        if self.net is None:
+            return
+        net = self.net
+        vars(net).clear()
+        vars(net).update(self.net_state)
+        net.module_.to(net.device)
+        net.module_.load_state_dict(self.weights)
+        net.optimizer_.load_state_dict(self.optimizer)
+        del net.history[self.epochs :]
 
 
 @contextmanager
@@ -131,6 +174,10 @@ class BaseRNNEstimator(BaseEstimator):
     ) -> BaseRNNEstimator:
         """Train the network on sequences ``X`` and targets ``y``.
 
+        With ``warm_start=False`` a new network is trained from scratch; with
+        ``warm_start=True`` a fitted network trains ``max_epochs`` more
+        epochs. A fit that raises leaves the estimator as it was before.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_steps) or (n_samples, n_steps, \
@@ -149,7 +196,7 @@ n_features), or list of array-like
         self : object
             The fitted estimator.
         """
-        first = not (self.warm_start and hasattr(self, "net_"))
+        first = not (self.warm_start and self.__sklearn_is_fitted__())
         return self._train(X, y, sample_weight, first=first, epochs=self.max_epochs)
 
     def partial_fit(
@@ -174,15 +221,37 @@ n_features), or list of array-like
         return self._partial_fit(X, y, sample_weight)
 
     def _partial_fit(self, X, y, sample_weight=None, **target_kwargs):
-        first = not hasattr(self, "net_")
-        if first:
-            self._validate_params()
+        self._validate_params()
+        if self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: each call is "
+                "one epoch on the data it is given, and holding out a share of "
+                "every call would silently drop it from training. Use fit, or "
+                "set early_stopping=False."
+            )
+        first = not self.__sklearn_is_fitted__()
         return self._train(X, y, sample_weight, first=first, epochs=1, **target_kwargs)
 
     def _train(self, X, y, sample_weight, *, first: bool, epochs: int, **target_kwargs):
+        """Run one fit; on any error restore the estimator as it was."""
+        snapshot = _Snapshot(self)
+        try:
+            self._train_steps(X, y, sample_weight, first, epochs, target_kwargs)
+        except BaseException:
+            snapshot.restore()
+            raise
+        return self
+
+    def _train_steps(self, X, y, sample_weight, first, epochs, target_kwargs):
         self._check_optimizer()
         token_ids = self.embedding_dim is not None
-        seqs = check_sequences(self, X, reset=first, token_ids=token_ids)
+        seqs = check_sequences(
+            self,
+            X,
+            reset=first,
+            token_ids=token_ids,
+            mask_value=None if token_ids else self.mask_value,
+        )
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y "
@@ -199,41 +268,56 @@ n_features), or list of array-like
             dtype=np.float64,
             ensure_non_negative=True,
         )
+        # Only ratios matter: bring the largest weight to 1 so that sums and
+        # means of huge weights cannot overflow.
+        if weight.max() > 0:
+            weight = weight / weight.max()
         y, weight = self._prepare_target(y, weight, first=first, **target_kwargs)
         seqs, y = self._encode(seqs, y, first=first)
-        if weight.sum() <= 0:
-            raise ValueError("The sample weights sum to zero; nothing to learn from.")
-        # Mean weight 1: the loss keeps its scale whatever the weights' units.
+        if not weight.sum() > 0:
+            raise ValueError(
+                "The sample weights sum to zero (sample_weight multiplied by "
+                "class_weight, where set); nothing to learn from."
+            )
         weight = (weight / weight.mean()).astype(np.float32)
-        if first and token_ids:
-            self.vocabulary_size_ = seqs.max_id() + 1
+        if token_ids:
+            if first:
+                self.vocabulary_size_ = self._vocabulary_size(seqs)
+            seqs = self._unknown_ids_as_oov(seqs)
         elif first and hasattr(self, "vocabulary_size_"):
             del self.vocabulary_size_
-        self._check_vocabulary(seqs)
         module_kwargs = self._module_kwargs(seqs)
-        device = resolve_device(self.device) if first else self.device_
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         if not first:
             self._check_warm_start(module_kwargs)
+        device = self._training_device(first)
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        if not first:
             # Later partial_fit calls must not replay the first epoch's order.
             seed = (seed + len(self.net_.history)) % np.iinfo(np.int32).max
+        split = (
+            HoldOut(self.validation_fraction, seed, self._stratify(y))
+            if self.early_stopping
+            else None
+        )
         with _seeded(seed, device):
             if first:
-                self.device_ = device
-                self._module_kwargs_ = module_kwargs
                 self.net_ = build_net(
                     self,
                     module_kwargs=module_kwargs,
                     criterion=self._criterion(),
                     device=device,
+                    train_split=split,
                 )
+                self._module_kwargs_ = module_kwargs
             else:
-                for group in self.net_.optimizer_.param_groups:
-                    group["lr"] = self.lr
-            train, valid = self._split(seqs, y, weight, seed)
-            set_validation(self.net_, valid)
+                update_net(self.net_, self, train_split=split)
+                if device != torch.device(self.net_.device):
+                    self.net_.move_to(device)
             done = len(self.net_.history)
-            self.net_.train_epochs(train, epochs)
+            self.net_.partial_fit(SequenceDataset(seqs, y, weight), epochs=epochs)
+        self.device_ = device
+        self._device_param = self.device
+        self._check_finite_weights()
         if self.early_stopping and len(self.net_.history) - done == epochs > 1:
             warnings.warn(
                 f"{type(self).__name__} ran all max_epochs={epochs} epochs and the "
@@ -241,9 +325,34 @@ n_features), or list of array-like
                 f"n_iter_no_change={self.n_iter_no_change} epochs; raise max_epochs "
                 "(or lr) to let it converge.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
-        return self
+
+    def _training_device(self, first: bool) -> torch.device:
+        """Where this fit trains.
+
+        A new network goes to ``device``. A network trained further stays
+        where it is unless ``device`` was changed since: a model trained
+        with ``device="cuda"`` and loaded on a CPU-only machine goes on
+        training there (skorch mapped it to the CPU at load).
+        """
+        if first or self.device != getattr(self, "_device_param", self.device):
+            return resolve_device(self.device)
+        try:
+            return resolve_device(self.device)
+        except ValueError:
+            return torch.device(self.net_.device)
+
+    def _check_finite_weights(self) -> None:
+        for name, param in self.net_.module_.named_parameters():
+            if not torch.isfinite(param).all():
+                raise NonFiniteLossError(
+                    f"Training made the weights {name} NaN or infinite (the last "
+                    "step was too large). The estimator was left as it was before "
+                    f"this fit. Lower lr (now {self.lr}), set clip_grad_norm (now "
+                    f"{self.clip_grad_norm}) to a smaller value, or scale the "
+                    "inputs and targets."
+                )
 
     def _check_optimizer(self) -> None:
         if isinstance(self.optimizer, type) and not issubclass(
@@ -255,7 +364,7 @@ n_features), or list of array-like
             )
 
     def _module_kwargs(self, seqs: Sequences) -> dict:
-        kwargs = {name: getattr(self, name) for name in _MODULE_PARAMS}
+        kwargs = {name: as_python(getattr(self, name)) for name in _MODULE_PARAMS}
         kwargs["input_size"] = 1 if self.embedding_dim else seqs.values.shape[-1]
         kwargs["output_size"] = self._n_outputs()
         kwargs["vocabulary_size"] = getattr(self, "vocabulary_size_", None)
@@ -273,60 +382,45 @@ n_features), or list of array-like
                 "network was built. Set warm_start=False to train a new network."
             )
 
-    def _check_vocabulary(self, seqs: Sequences) -> None:
-        if getattr(self, "vocabulary_size_", None) is None:
-            return
+    def _vocabulary_size(self, seqs: Sequences) -> int:
+        """Rows of the embedding: the largest id seen plus one, if plausible."""
         largest = seqs.max_id()
-        if largest >= self.vocabulary_size_:
+        size = largest + 1
+        n_bytes = size * int(self.embedding_dim) * 4
+        if n_bytes > _MAX_EMBEDDING_BYTES:
             raise ValueError(
-                f"X contains token id {largest}, but the model was fitted with ids "
-                f"0..{self.vocabulary_size_ - 1}. Encode new text with the fitted "
-                "TextTokenizer, which maps unseen words to the OOV id 1."
+                f"X contains token id {largest}: an embedding for ids 0..{largest} "
+                f"with embedding_dim={self.embedding_dim} would take "
+                f"{n_bytes / 2**30:.1f} GiB. Token ids must be dense (0 = padding, "
+                "1 = unknown, then 2, 3, ...): encode text with TextTokenizer, or "
+                "renumber the ids (e.g. with np.unique(..., return_inverse=True))."
             )
+        return size
 
-    def _split(self, seqs: Sequences, y, weight, seed: int):
-        if not self.early_stopping:
-            return SequenceDataset(seqs, y, weight), None
-        n = len(seqs)
-        if n < 2:
-            raise ValueError(
-                "early_stopping=True needs at least 2 samples to hold out a "
-                f"validation set; got {n}."
-            )
-        rows = np.arange(n)
-        try:
-            train, valid = train_test_split(
-                rows,
-                test_size=self.validation_fraction,
-                random_state=seed,
-                stratify=self._stratify(y),
-            )
-        except ValueError:  # a class too small to stratify on
-            train, valid = train_test_split(
-                rows, test_size=self.validation_fraction, random_state=seed
-            )
-        return (
-            SequenceDataset(seqs.take(train), y[train], weight[train]),
-            SequenceDataset(seqs.take(valid), y[valid], weight[valid]),
-        )
+    def _unknown_ids_as_oov(self, seqs: Sequences) -> Sequences:
+        """Read ids the embedding never learnt as the OOV id 1 (SPEC 2.2)."""
+        unknown = seqs.values >= self.vocabulary_size_
+        if not unknown.any():
+            return seqs
+        values = np.where(unknown, 1, seqs.values)
+        return Sequences(values, seqs.lengths, seqs.offsets)
 
     # ------------------------------------------------------------- inference
     def _forward(self, X) -> np.ndarray:
         """Validated raw network outputs, ``(n_samples, n_outputs)`` float32."""
         check_is_fitted(self)
         token_ids = self._module_kwargs_["embedding_dim"] is not None
-        seqs = check_sequences(self, X, reset=False, token_ids=token_ids)
-        self._check_vocabulary(seqs)
+        seqs = check_sequences(
+            self,
+            X,
+            reset=False,
+            token_ids=token_ids,
+            mask_value=None if token_ids else self.mask_value,
+        )
+        if token_ids:
+            seqs = self._unknown_ids_as_oov(seqs)
         encoded, _ = self._encode(seqs, None, first=False)
-        dataset = SequenceDataset(encoded)
-        out = np.empty((len(seqs), self._module_kwargs_["output_size"]), np.float32)
-        net = self.net_
-        net.module_.eval()
-        pin = torch.device(net.device).type == "cuda"
-        with torch.inference_mode():
-            for idx in BatchLoader(dataset, self.batch_size).batches():
-                batch, _ = dataset.batch(idx, pin_memory=pin)
-                out[idx] = net.infer(batch).float().cpu().numpy()
+        out = self.net_.predict_outputs(SequenceDataset(encoded))
         return self._decode(out, seqs)
 
     # ----------------------------------------------------- fitted attributes

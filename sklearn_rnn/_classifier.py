@@ -124,6 +124,14 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
         self : RNNClassifier
             This classifier, one epoch further.
         """
+        if isinstance(self.class_weight, str) and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit: each "
+                "call sees only part of the data, so the class frequencies would "
+                "change from call to call. Compute the weights once, e.g. "
+                "sklearn.utils.class_weight.compute_class_weight('balanced', "
+                "classes=classes, y=y_sample), and pass them as a dict."
+            )
         return self._partial_fit(X, y, sample_weight, classes=classes)
 
     def _prepare_target(self, y, sample_weight, *, first, classes=None):

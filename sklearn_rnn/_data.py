@@ -1,15 +1,19 @@
-"""Batches of sequences as tensors: the dataset and loader skorch iterates.
+"""Batches of sequences for torch's ``DataLoader``: dataset, sampler, collate.
 
-Whole batches are cut with numpy fancy indexing, never sample by sample, and
-sequences of unequal length are bucketed so that a batch holds sequences of
-similar length: padding work then approaches the real steps.
+skorch iterates a :class:`SequenceLoader`, a ``DataLoader`` whose batch
+sampler puts sequences of similar length together (length bucketing) and
+whose dataset cuts a whole batch at once with numpy indexing
+(``__getitems__``), never sample by sample. Every ``DataLoader`` option
+(``num_workers``, ``pin_memory``, ...) keeps working.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import torch
-from torch.utils.data import Dataset
+from torch.utils.data import DataLoader, Dataset, Sampler
 
 from ._sequences import Sequences
 
@@ -17,13 +21,15 @@ from ._sequences import Sequences
 # the batches are then shuffled again, so every epoch sees new neighbours.
 BUCKET_BATCHES = 50
 
+Index = np.ndarray | slice
+
 
 class SequenceDataset(Dataset):
     """Sequences with optional targets and per-sample weights.
 
-    ``batch(idx)`` returns ``({"x": ..., "lengths": ...}, (y, weight))``, the
-    shape skorch passes to ``train_step``; without targets the second item is
-    None.
+    ``dataset[idx]`` for an index array or slice returns the padded batch
+    ``({"x": ..., "lengths": ...}, (y, weight))``, the shape skorch passes
+    to ``train_step``; without targets the second item is None.
     """
 
     def __init__(
@@ -44,71 +50,100 @@ class SequenceDataset(Dataset):
     def __getitem__(self, i: int):
         return self.batch(np.array([i]))
 
-    def batch(self, idx: np.ndarray | slice, pin_memory: bool = False):
+    def __getitems__(self, idx: Index):
+        # DataLoader hands the batch sampler's index over whole.
+        return self.batch(idx)
+
+    def batch(self, idx: Index):
         values, lengths = self.sequences.batch(idx)
-        x = torch.from_numpy(np.ascontiguousarray(values))
-        if pin_memory:
-            x = x.pin_memory()
-        X = {"x": x, "lengths": torch.from_numpy(lengths)}
+        X = {
+            "x": torch.from_numpy(np.ascontiguousarray(values)),
+            "lengths": torch.from_numpy(lengths),
+        }
         if self.y is None:
             return X, None
         index = idx if isinstance(idx, slice) else torch.from_numpy(idx)
         return X, (self.y[index], self.sample_weight[index])
 
+    def subset(self, rows: np.ndarray) -> SequenceDataset:
+        """The samples at ``rows``, targets and weights included."""
+        y = None if self.y is None else self.y.numpy()[rows]
+        weight = None if self.sample_weight is None else self.sample_weight.numpy()
+        return SequenceDataset(
+            self.sequences.take(rows), y, None if weight is None else weight[rows]
+        )
 
-class BatchLoader:
-    """Iterate over a :class:`SequenceDataset` in batches.
+
+class BucketBatchSampler(Sampler):
+    """Yield the index of each batch: similar lengths together, reproducibly.
 
     Parameters
     ----------
-    dataset : SequenceDataset
+    sequences : Sequences
+        The sequences to batch.
     batch_size : int
     shuffle : bool, default=False
         Draw a new order each epoch from torch's global generator, which the
-        estimator seeds from ``random_state``.
-    pin_memory : bool, default=False
-        Pin host memory so copies to a CUDA device can overlap compute.
+        estimator seeds from ``random_state``. Without shuffling, fixed-length
+        data comes in slices (views, no copy) and variable-length data sorted
+        by length.
     """
 
-    def __init__(
-        self,
-        dataset: SequenceDataset,
-        batch_size: int,
-        shuffle: bool = False,
-        pin_memory: bool = False,
-    ) -> None:
-        self.dataset = dataset
-        self.batch_size = batch_size
+    def __init__(self, sequences: Sequences, batch_size: int, shuffle: bool = False):
+        self.sequences = sequences
+        self.batch_size = int(batch_size)
         self.shuffle = shuffle
-        self.pin_memory = pin_memory
 
     def __len__(self) -> int:
-        return -(-len(self.dataset) // self.batch_size)
+        return -(-len(self.sequences) // self.batch_size)
 
-    def __iter__(self):
-        for idx in self.batches():
-            yield self.dataset.batch(idx, self.pin_memory)
+    def __iter__(self) -> Iterator[Index]:
+        return iter(self.batches())
 
-    def batches(self) -> list[np.ndarray | slice]:
-        n = len(self.dataset)
-        lengths = self.dataset.sequences.lengths
-        ragged = not self.dataset.sequences.uniform
+    def batches(self) -> list[Index]:
+        n, size = len(self.sequences), self.batch_size
+        ragged = not self.sequences.uniform
         if not self.shuffle and not ragged:
-            # Slices: the batches are views of the data, not copies.
-            return [slice(i, i + self.batch_size) for i in range(0, n, self.batch_size)]
+            return [slice(i, min(i + size, n)) for i in range(0, n, size)]
+        lengths = self.sequences.lengths
         if not self.shuffle:
-            return _split(np.argsort(lengths, kind="stable"), self.batch_size)
+            return _split(np.argsort(lengths, kind="stable"), size)
         order = torch.randperm(n).numpy()
         if not ragged:
-            return _split(order, self.batch_size)
-        window = self.batch_size * BUCKET_BATCHES
+            return _split(order, size)
+        window = size * BUCKET_BATCHES
         for start in range(0, n, window):
             part = order[start : start + window]
             order[start : start + window] = part[
                 np.argsort(lengths[part], kind="stable")
             ]
-        batches = _split(order, self.batch_size)
+        batches = _split(order, size)
         return [batches[i] for i in torch.randperm(len(batches)).tolist()]
+
+
+def collate_batch(batch):
+    """The dataset already returns whole batches: nothing left to collate."""
+    return batch
+
+
+class SequenceLoader(DataLoader):
+    """A ``DataLoader`` over a :class:`SequenceDataset`, bucketed by length.
+
+    Takes skorch's ``batch_size`` and ``shuffle`` and passes every other
+    keyword (``num_workers``, ``pin_memory``, ...) to ``DataLoader``.
+    """
+
+    def __init__(
+        self,
+        dataset: SequenceDataset,
+        batch_size: int = 64,
+        shuffle: bool = False,
+        **kwargs,
+    ) -> None:
+        sampler = BucketBatchSampler(dataset.sequences, batch_size, shuffle)
+        super().__init__(
+            dataset, batch_sampler=sampler, collate_fn=collate_batch, **kwargs
+        )
 
 
 def _split(order: np.ndarray, batch_size: int) -> list[np.ndarray]:

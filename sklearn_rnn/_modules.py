@@ -94,6 +94,12 @@ class RNNNetwork(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), output_size)
 
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__(state)
+        # Unpickled weights are separate tensors: lay them out in one chunk
+        # again, as cuDNN wants (a no-op on the CPU).
+        self.rnn.flatten_parameters()
+
     def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Map a post-padded batch and its lengths to ``(batch, output_size)``."""
         if self.embedding is not None:

@@ -1,16 +1,32 @@
-"""The only skorch-aware code: the training engine behind every estimator."""
+"""The only skorch-aware code: the training engine behind every estimator.
+
+skorch is extended, not re-implemented: the net overrides ``infer`` (the
+batch is a dict of padded steps and lengths) and ``get_loss`` (per-sample
+weights); clipping and the non-finite guard are callbacks on
+``on_grad_computed``; batches come from :class:`SequenceLoader`; the
+validation split is a ``train_split`` callable; training runs through
+``NeuralNet.partial_fit``. One mapping, :func:`net_params`, turns estimator
+parameters into net parameters, both to build a net and to update it
+before every later fit, so any parameter changed with ``set_params`` takes
+effect under warm start and ``partial_fit``.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import math
+from numbers import Integral
 
+import numpy as np
 import torch
+from sklearn.model_selection import train_test_split
 from skorch import NeuralNet
-from skorch.callbacks import EarlyStopping, ProgressBar
-from skorch.helper import predefined_split
+from skorch.callbacks import (
+    Callback,
+    EarlyStopping,
+    GradientNormClipping,
+    ProgressBar,
+)
 
-from ._data import BatchLoader, SequenceDataset
+from ._data import SequenceDataset, SequenceLoader
 from ._modules import RNNNetwork
 
 OPTIMIZERS = {
@@ -22,20 +38,86 @@ OPTIMIZERS = {
 
 
 class NonFiniteLossError(ValueError):
-    """Training produced a NaN or infinite loss or gradient."""
+    """Training produced a NaN or infinite loss, gradient or weight."""
+
+
+class NonFiniteGuard(Callback):
+    """Stop training at the first batch whose gradient is not finite.
+
+    A NaN or infinite loss makes the gradient non-finite too, so checking
+    the gradient before the optimizer step catches both, and names the
+    epoch and batch. The estimator then restores its state from before the
+    fit (see ``BaseRNNEstimator._train``).
+    """
+
+    def __init__(self, clip_grad_norm: float | None = None) -> None:
+        self.clip_grad_norm = clip_grad_norm
+
+    def on_epoch_begin(self, net, **kwargs) -> None:
+        self.batch_ = 0
+
+    def on_batch_begin(self, net, training=False, **kwargs) -> None:
+        if training:
+            self.batch_ = getattr(self, "batch_", 0) + 1
+
+    def on_grad_computed(self, net, named_parameters, **kwargs) -> None:
+        grads = [p.grad for _, p in named_parameters if p.grad is not None]
+        if grads and not torch.isfinite(torch.stack([g.norm() for g in grads])).all():
+            raise NonFiniteLossError(
+                f"Training stopped in epoch {len(net.history)}, batch "
+                f"{self.batch_}: the loss or its gradient became NaN or infinite. "
+                "The estimator was left as it was before this fit. Lower lr (now "
+                f"{net.lr}), set clip_grad_norm (now {self.clip_grad_norm}) to a "
+                "smaller value, or scale the inputs and targets."
+            )
+
+
+class HoldOut:
+    """skorch ``train_split``: hold out a share of the rows for validation.
+
+    Parameters
+    ----------
+    fraction : float
+        Share of the rows held out.
+    seed : int
+        Seed of the split.
+    labels : ndarray or None
+        Labels to stratify on (classifiers); None splits at random.
+    """
+
+    def __init__(self, fraction: float, seed: int, labels: np.ndarray | None = None):
+        self.fraction = fraction
+        self.seed = seed
+        self.labels = labels
+
+    def __call__(self, dataset: SequenceDataset, y=None, **kwargs):
+        n = len(dataset)
+        if n < 2:
+            raise ValueError(
+                "early_stopping=True needs at least 2 samples to hold out a "
+                f"validation set; got {n}."
+            )
+        rows = np.arange(n)
+        try:
+            train, valid = train_test_split(
+                rows,
+                test_size=self.fraction,
+                random_state=self.seed,
+                stratify=self.labels,
+            )
+        except ValueError:  # a class too small to stratify on
+            train, valid = train_test_split(
+                rows, test_size=self.fraction, random_state=self.seed
+            )
+        return dataset.subset(train), dataset.subset(valid)
 
 
 class SequenceNet(NeuralNet):
-    """skorch ``NeuralNet`` fed by :class:`BatchLoader` batches.
+    """skorch ``NeuralNet`` whose batches are padded sequences with lengths.
 
-    On top of skorch it weights the loss per sample, clips the gradient norm
-    and refuses a step whose loss or gradient is not finite, so the module
-    keeps the weights of the last good step.
+    The loss is weighted per sample: the target of a batch is the pair
+    ``(y, sample_weight)``.
     """
-
-    def __init__(self, *args, clip_grad_norm=None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.clip_grad_norm = clip_grad_norm
 
     def infer(self, x, **fit_params):
         inputs = x["x"].to(self.device, non_blocking=True)
@@ -48,38 +130,96 @@ class SequenceNet(NeuralNet):
             loss = loss.mean(dim=tuple(range(1, loss.ndim)))
         return (loss * weight).mean()
 
-    def train_step_single(self, batch, **fit_params):
-        self._set_training(True)
-        Xi, yi = batch
-        y_pred = self.infer(Xi)
-        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
-        if not torch.isfinite(loss):
-            self._refuse(f"the loss became {loss.item()}")
-        loss.backward()
-        max_norm = math.inf if self.clip_grad_norm is None else self.clip_grad_norm
-        norm = torch.nn.utils.clip_grad_norm_(self.module_.parameters(), max_norm)
-        if not torch.isfinite(norm):
-            self._zero_grad_optimizer()
-            self._refuse("a gradient became non-finite")
-        return {"loss": loss, "y_pred": y_pred}
+    def get_params_for(self, prefix: str) -> dict:
+        params = super().get_params_for(prefix)
+        if prefix in ("iterator_train", "iterator_valid"):
+            # Decided where the net is now, not where it was built: a model
+            # trained on a GPU and loaded on a CPU-only machine must not pin.
+            params.setdefault("pin_memory", torch.device(self.device).type == "cuda")
+        return params
 
-    def _refuse(self, what: str) -> None:
-        epoch = len(self.history)
-        raise NonFiniteLossError(
-            f"Training stopped in epoch {epoch}: {what}. The model keeps the "
-            f"weights of the last finite step. Lower lr (now {self.lr}), or set "
-            f"clip_grad_norm (now {self.clip_grad_norm}) to a smaller value, or "
-            "scale the inputs and targets."
+    def predict_outputs(self, dataset: SequenceDataset) -> np.ndarray:
+        """Raw outputs for every sample of ``dataset``, in its order.
+
+        Batches may come sorted by length; outputs stay on the device until
+        the end, so a GPU is synchronised once, not once per batch.
+        """
+        loader = self.get_iterator(dataset, training=False)
+        indices, outputs = [], []
+        for idx, batch in zip(loader.batch_sampler, loader, strict=True):
+            indices.append(idx)
+            outputs.append(self.evaluation_step(batch, training=False))
+        out = torch.cat(outputs).float().cpu().numpy()
+        if all(isinstance(idx, slice) for idx in indices):
+            return out  # consecutive slices: already in order
+        result = np.empty_like(out)
+        result[np.concatenate(indices)] = out
+        return result
+
+    def move_to(self, device: torch.device) -> None:
+        """Move the module and the optimizer state to ``device``."""
+        state = self.optimizer_.state_dict()
+        self.set_params(device=device)
+        self.module_.to(device)
+        self.criterion_.to(device)
+        self.initialize_optimizer()
+        # torch casts the state onto the parameters' device.
+        self.optimizer_.load_state_dict(state)
+
+
+def check_callbacks(callbacks) -> list:
+    """The user's skorch callbacks, checked: instances or (name, instance)."""
+    if callbacks is None:
+        return []
+    checked = []
+    for i, item in enumerate(callbacks):
+        cb = item[1] if isinstance(item, tuple) and len(item) == 2 else item
+        name_ok = not isinstance(item, tuple) or isinstance(item[0], str)
+        if not isinstance(cb, Callback) or not name_ok:
+            raise TypeError(
+                "callbacks must be a list of skorch callbacks (instances of "
+                "skorch.callbacks.Callback) or (name, callback) tuples; item "
+                f"{i} is {item!r}."
+            )
+        checked.append(item)
+    return checked
+
+
+def net_params(estimator, *, train_split) -> dict:
+    """Map the estimator's training parameters to skorch net parameters.
+
+    Used to build the net and, unchanged, to update it before every later
+    fit. Numbers are cast to Python types (numpy scalars from a grid search
+    work as their Python values).
+    """
+    est = estimator
+    callbacks = []
+    if est.early_stopping:
+        early_stopping = EarlyStopping(
+            monitor="valid_loss",
+            patience=int(est.n_iter_no_change),
+            threshold=float(est.tol),
+            threshold_mode="abs",
+            load_best=True,
         )
-
-    def train_epochs(self, dataset: SequenceDataset, epochs: int) -> None:
-        """Run ``epochs`` epochs, letting callbacks (early stopping) end early."""
-        self.notify("on_train_begin", X=dataset, y=None)
-        # skorch's EarlyStopping ends training with KeyboardInterrupt; so does
-        # Ctrl-C, which keeps the model trained so far, as in skorch.
-        with contextlib.suppress(KeyboardInterrupt):
-            self.fit_loop(dataset, epochs=epochs)
-        self.notify("on_train_end", X=dataset, y=None)
+        callbacks.append(("early_stopping", early_stopping))
+    if est.verbose >= 2:
+        callbacks.append(("progress_bar", ProgressBar()))
+    clip = None if est.clip_grad_norm is None else float(est.clip_grad_norm)
+    callbacks.append(("non_finite_guard", NonFiniteGuard(clip)))
+    if clip is not None:
+        callbacks.append(("clip_grad_norm", GradientNormClipping(clip)))
+    callbacks.extend(check_callbacks(est.callbacks))
+    return {
+        "optimizer": OPTIMIZERS.get(est.optimizer, est.optimizer),
+        "lr": float(est.lr),
+        "optimizer__weight_decay": float(est.weight_decay),
+        "max_epochs": int(est.max_epochs),
+        "batch_size": int(est.batch_size),
+        "train_split": train_split,
+        "callbacks": callbacks,
+        "verbose": int(est.verbose),
+    }
 
 
 def build_net(
@@ -88,53 +228,61 @@ def build_net(
     module_kwargs: dict,
     criterion: torch.nn.Module,
     device: torch.device,
+    train_split,
 ) -> SequenceNet:
-    """Map the estimator's parameters to an initialized :class:`SequenceNet`."""
-    est = estimator
-    optimizer = OPTIMIZERS.get(est.optimizer, est.optimizer)
-    callbacks = []
-    if est.early_stopping:
-        callbacks.append(
-            (
-                "early_stopping",
-                EarlyStopping(
-                    monitor="valid_loss",
-                    patience=est.n_iter_no_change,
-                    threshold=est.tol,
-                    threshold_mode="abs",
-                    load_best=True,
-                ),
-            )
-        )
-    if est.verbose >= 2:
-        callbacks.append(("progress_bar", ProgressBar()))
-    callbacks.extend(est.callbacks or [])
+    """A new, initialized :class:`SequenceNet` for the estimator."""
     net = SequenceNet(
         module=RNNNetwork,
         criterion=criterion,
-        optimizer=optimizer,
-        lr=est.lr,
-        max_epochs=est.max_epochs,
-        batch_size=est.batch_size,
-        iterator_train=BatchLoader,
+        iterator_train=SequenceLoader,
         iterator_train__shuffle=True,
-        iterator_train__pin_memory=device.type == "cuda",
-        iterator_valid=BatchLoader,
-        iterator_valid__pin_memory=device.type == "cuda",
-        train_split=None,
-        callbacks=callbacks,
-        verbose=int(est.verbose),
+        iterator_valid=SequenceLoader,
         device=device,
-        clip_grad_norm=est.clip_grad_norm,
-        optimizer__weight_decay=est.weight_decay,
+        **net_params(estimator, train_split=train_split),
         **{f"module__{key}": value for key, value in module_kwargs.items()},
     )
     return net.initialize()
 
 
-def set_validation(net: SequenceNet, valid: SequenceDataset | None) -> None:
-    """Validate on ``valid`` after every epoch (None: no validation)."""
-    net.train_split = None if valid is None else predefined_split(valid)
+def update_net(net: SequenceNet, estimator, *, train_split) -> None:
+    """Apply the estimator's current training parameters to a trained net.
+
+    The module and its weights stay. A new optimizer class starts a new
+    optimizer; otherwise ``lr`` and ``weight_decay`` change in place and the
+    optimizer keeps its state (Adam's moments), as skorch's virtual
+    parameters do.
+    """
+    params = net_params(estimator, train_split=train_split)
+    optimizer = params.pop("optimizer")
+    optimizer_params = {
+        key: params.pop(key) for key in ("lr", "optimizer__weight_decay")
+    }
+    net.set_params(**params)
+    net.initialize_callbacks()
+    vars(net).update(optimizer_params)
+    if optimizer is not net.optimizer:
+        net.optimizer = optimizer
+        net.initialize_optimizer()
+    else:
+        net.set_params(**optimizer_params)
 
 
-__all__ = ["NonFiniteLossError", "SequenceNet", "build_net", "set_validation"]
+def as_python(value):
+    """A numpy scalar as the Python number it holds; anything else unchanged."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+__all__ = [
+    "NonFiniteLossError",
+    "SequenceNet",
+    "as_python",
+    "build_net",
+    "check_callbacks",
+    "update_net",
+]

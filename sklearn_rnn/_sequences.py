@@ -132,3 +132,32 @@ def unpad(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Sequences
     steps = np.arange(width)
     real = (steps >= starts[:, None]) & (steps < ends[:, None])
     return Sequences(values[real], lengths, starts_of(lengths))
+
+
+def strip_padding(seqs: Sequences, mask_value) -> Sequences:
+    """Drop the padding runs (steps all equal to ``mask_value``) at either end.
+
+    Uses :func:`real_spans` per sequence, so padding is a run at the start
+    (pre-padding) or at the end (post-padding), never inside. A sequence of
+    padding only gets length 0 (the caller decides whether that is an error).
+    """
+    if mask_value is None:
+        return seqs
+    values = seqs.values
+    if seqs.uniform:
+        starts, ends = real_spans(padding_steps(values, mask_value))
+        return unpad(values, starts, ends)
+    pad = padding_steps(values, mask_value)
+    offsets, lengths = seqs.offsets, seqs.lengths
+    position = np.arange(len(values)) - np.repeat(offsets, lengths)
+    first = np.minimum.reduceat(np.where(pad, lengths.max(), position), offsets)
+    last = np.maximum.reduceat(np.where(pad, -1, position), offsets) + 1
+    empty = last == 0
+    pre = pad[offsets]
+    starts = np.where(empty, 0, np.where(pre, first, 0))
+    ends = np.where(empty, 0, np.where(pre, lengths, last))
+    new_lengths = (ends - starts).astype(np.int64)
+    keep = (position >= np.repeat(starts, lengths)) & (
+        position < np.repeat(ends, lengths)
+    )
+    return Sequences(values[keep], new_lengths, starts_of(new_lengths))

@@ -19,10 +19,14 @@ Layouts
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.utils.validation import check_array, validate_data
 
-from ._sequences import Sequences, real_spans, starts_of, unpad
+from ._sequences import Sequences, real_spans, starts_of, strip_padding, unpad
+
+_INT64_MAX = np.iinfo(np.int64).max
 
 
 def _name(estimator) -> str:
@@ -87,6 +91,11 @@ def _ragged(estimator, X, *, token_ids: bool, dtype, ensure_all_finite) -> Seque
 
 
 def _as_token_ids(estimator, values: np.ndarray) -> np.ndarray:
+    if values.dtype.kind == "u" and values.size and values.max() > _INT64_MAX:
+        raise ValueError(
+            f"Token id {values.max()} is too large: ids must be dense integers "
+            "(0 = padding, 1 = unknown, then 2, 3, ...) below 2**63."
+        )
     if values.dtype.kind not in "iub":
         if values.dtype.kind != "f":
             raise ValueError(
@@ -145,6 +154,7 @@ def check_sequences(
     token_ids: bool = False,
     dtype=np.float32,
     ensure_all_finite: bool | str = True,
+    mask_value: float | None = None,
 ) -> Sequences:
     """Validate ``X`` as sequences and record or check the input layout.
 
@@ -164,12 +174,50 @@ def check_sequences(
         Float dtype of the returned steps, as in ``check_array``.
     ensure_all_finite : bool or "allow-nan", default=True
         As in ``check_array``.
+    mask_value : float or None, default=None
+        Float input: steps whose every feature equals it (NaN allowed), in a
+        run at the start or end of a sequence, are padding and are dropped.
 
     Returns
     -------
     Sequences
         Steps of shape ``(..., F)`` in ``dtype``, or int64 ids, with lengths.
     """
+    if mask_value is None or token_ids:
+        try:
+            return _check_sequences(
+                estimator, X, reset, token_ids, dtype, ensure_all_finite, None
+            )
+        except ValueError as exc:
+            if token_ids or "NaN" not in str(exc) or "mask_value" in str(exc):
+                raise
+            raise ValueError(
+                f"{exc} If NaN marks the padding of shorter sequences, set "
+                "mask_value=np.nan, or pass a list of arrays of different lengths."
+            ) from None
+    seqs = _check_sequences(estimator, X, reset, token_ids, dtype, False, mask_value)
+    values = seqs.values
+    bad = ~np.isfinite(values).reshape(len(values), -1).all(axis=1)
+    if bad.any():
+        index = int(np.flatnonzero(bad)[0])
+        row = (
+            index
+            if seqs.uniform
+            else int(np.searchsorted(seqs.offsets, index, side="right") - 1)
+        )
+        raise ValueError(
+            f"Sequence {row} of X contains NaN or infinity in a real time step. "
+            f"With mask_value={mask_value}, only whole steps equal to mask_value "
+            "at the start or end of a sequence are padding."
+        )
+    return seqs
+
+
+def _check_sequences(
+    estimator, X, reset, token_ids, dtype, ensure_all_finite, mask_value
+) -> Sequences:
+    if reset and not token_ids:
+        _warn_if_token_like(estimator, X)
     if isinstance(X, str) or (hasattr(X, "dtype") and X.dtype.kind in "US"):
         raise ValueError(
             f"{_name(estimator)} expects numeric sequences; got strings. Turn text "
@@ -193,6 +241,7 @@ def check_sequences(
                 dtype=dtype,
                 ensure_all_finite=ensure_all_finite,
             )
+            seqs = _strip(estimator, seqs, mask_value)
             return _finish(estimator, seqs, "sequence", reset, token_ids)
     if token_ids:
         return _finish(estimator, _padded_tokens(estimator, X), "fixed", reset, True)
@@ -210,7 +259,8 @@ def check_sequences(
                 "time step and one feature."
             )
         lengths = np.full(n, steps, dtype=np.int64)
-        return _finish(estimator, Sequences(values, lengths), "sequence", reset, False)
+        seqs = _strip(estimator, Sequences(values, lengths), mask_value)
+        return _finish(estimator, seqs, "sequence", reset, False)
     if ndim > 3:
         raise ValueError(
             f"{_name(estimator)} expects 2-D (n_samples, n_steps) or 3-D "
@@ -224,7 +274,45 @@ def check_sequences(
         values = validate_data(estimator, X, reset=reset, **kwargs)
     n, steps = values.shape
     seqs = Sequences(values[:, :, None], np.full(n, steps, dtype=np.int64))
+    seqs = _strip(estimator, seqs, mask_value)
     return _finish(estimator, seqs, "fixed", reset, False, validated=True)
+
+
+def _strip(estimator, seqs: Sequences, mask_value) -> Sequences:
+    """Drop padding steps equal to ``mask_value``; a sequence needs one left."""
+    if mask_value is None:
+        return seqs
+    seqs = strip_padding(seqs, mask_value)
+    empty = np.flatnonzero(seqs.lengths == 0)
+    if len(empty):
+        raise ValueError(
+            f"Sequence {int(empty[0])} of X holds only padding (every step equals "
+            f"mask_value={mask_value}); every sequence needs at least one real "
+            "time step."
+        )
+    return seqs
+
+
+def _warn_if_token_like(estimator, X) -> None:
+    """Warn when integer input, likely token ids, is read as real values."""
+    if getattr(estimator, "embedding_dim", "absent") is not None:
+        return  # a transformer, or an estimator that reads ids already
+    if isinstance(X, (list, tuple)) and X:
+        first = np.asarray(X[0])
+        kind, ndim = first.dtype.kind, first.ndim + 1
+    elif isinstance(X, np.ndarray):
+        kind, ndim = X.dtype.kind, X.ndim
+    else:
+        return
+    if kind in "iu" and ndim == 2:
+        warnings.warn(
+            f"X holds integers and {_name(estimator)} has embedding_dim=None, so "
+            "they are read as real values. If they are token ids (from "
+            "TextTokenizer / SequencePadder), set embedding_dim, e.g. "
+            "embedding_dim=32.",
+            UserWarning,
+            stacklevel=5,
+        )
 
 
 def _finish(
@@ -256,8 +344,15 @@ def _finish(
             "predict sequences of any length."
         )
     if fitted == "sequence" and n_features != estimator.n_features_in_:
+        hint = ""
+        if layout == "fixed" and seqs.values.shape[1] == estimator.n_features_in_:
+            hint = (
+                " To predict one sequence of shape (T, F), pass it in a list: "
+                "predict([x])."
+            )
         raise ValueError(
             f"X has {n_features} features per time step, but {_name(estimator)} is "
-            f"expecting {estimator.n_features_in_} features per time step as input."
+            f"expecting {estimator.n_features_in_} features per time step as "
+            f"input.{hint}"
         )
     return seqs

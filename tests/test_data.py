@@ -7,7 +7,7 @@ from conftest import FAST
 from numpy.testing import assert_array_equal
 
 from sklearn_rnn import RNNClassifier, _data
-from sklearn_rnn._data import BatchLoader, SequenceDataset
+from sklearn_rnn._data import BucketBatchSampler, SequenceDataset, SequenceLoader
 from sklearn_rnn._sequences import Sequences
 
 
@@ -22,7 +22,7 @@ def _long_tailed(n=600, seed=0):
 def _loader(lengths, batch_size=32):
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     seqs = Sequences(np.zeros((lengths.sum(), 1), np.float32), lengths, offsets)
-    return BatchLoader(SequenceDataset(seqs), batch_size, shuffle=True)
+    return BucketBatchSampler(seqs, batch_size, shuffle=True)
 
 
 def test_every_sample_once_per_epoch_and_little_padding():
@@ -71,3 +71,18 @@ def test_bucketed_fits_are_reproducible(bidirectional):
     a = RNNClassifier(**params).fit(X, y).predict_proba(X)
     b = RNNClassifier(**params).fit(X, y).predict_proba(X)
     assert_array_equal(a, b)
+
+
+def test_loader_yields_padded_batches_in_sampler_order():
+    seqs = Sequences(
+        np.arange(10, dtype=np.float32)[:, None],
+        np.array([3, 1, 4, 2]),
+        np.array([0, 3, 4, 8]),
+    )
+    y = np.arange(4)
+    loader = SequenceLoader(SequenceDataset(seqs, y, np.ones(4, np.float32)), 2)
+    batches = list(loader)
+    assert [b[0]["x"].shape[:2] for b in batches] == [(2, 2), (2, 4)]
+    # sorted by length: rows 1 (len 1) and 3 (len 2), then 0 (3) and 2 (4)
+    assert batches[0][1][0].tolist() == [1, 3]
+    assert batches[1][0]["lengths"].tolist() == [3, 4]

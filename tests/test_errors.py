@@ -105,8 +105,10 @@ def test_token_ids_outside_the_vocabulary():
         [[1, 2], [3, 4, 2], [2]], [0, 1, 0]
     )
     assert clf.vocabulary_size_ == 5
-    with pytest.raises(ValueError, match="token id 9.*OOV"):
-        clf.predict([[1, 9]])
+    # Ids the embedding never learnt read as the OOV id 1 (SPEC 2.2).
+    np.testing.assert_array_equal(
+        clf.predict_proba([[1, 9]]), clf.predict_proba([[1, 1]])
+    )
     with pytest.raises(ValueError, match=">= 0"):
         clf.predict([[1, -1]])
     with pytest.raises(ValueError, match="integer token ids"):
@@ -163,9 +165,11 @@ def test_targets():
 def test_non_finite_loss_stops_training_and_keeps_the_last_good_weights():
     y = np.full(20, 1e30)  # the squared error overflows float32
     reg = RNNRegressor(**FAST, scale_y=False)
-    with pytest.raises(NonFiniteLossError, match="loss became inf.*Lower lr"):
+    with pytest.raises(NonFiniteLossError, match="epoch 1, batch 1.*Lower lr"):
         reg.fit(X2, y)
-    assert np.isfinite(reg.predict(X2)).all()
+    # SPEC 3: a fit that fails leaves the estimator as it was: unfitted here.
+    with pytest.raises(NotFittedError):
+        reg.predict(X2)
 
 
 def test_diverging_training_is_stopped_before_weights_turn_nan():
@@ -183,8 +187,7 @@ def test_diverging_training_is_stopped_before_weights_turn_nan():
     )
     with pytest.raises(ValueError, match="clip_grad_norm"):
         reg.fit(X, y)
-    for p in reg.module_.parameters():
-        assert torch.isfinite(p).all()
+    assert not hasattr(reg, "net_")
 
 
 def test_a_failed_first_fit_leaves_the_estimator_unfitted():
