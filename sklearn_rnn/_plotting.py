@@ -323,7 +323,8 @@ class ForecastDisplay:
         series : array-like of shape (N,) or (N, 1 + C), pandas Series or \
 DataFrame
             One series, as :meth:`RNNForecaster.forecast` takes it; the
-            target (a DataFrame's first column) is drawn as the history.
+            target (a DataFrame's first column, or the ``target`` column of
+            ``forecast_params``) is drawn as the history.
         steps : int
             How many future values to forecast.
         coverage : float or None, default=None
@@ -333,7 +334,8 @@ DataFrame
             Observed values after the end of ``series``: a Series is drawn
             at its index, an array at the first ``n`` forecast positions.
         forecast_params : dict, default=None
-            More keyword arguments of ``forecast`` (e.g. ``covariates``).
+            More keyword arguments of ``forecast`` (e.g. ``covariates``,
+            ``future_covariates``, ``target``).
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
 
@@ -344,12 +346,12 @@ DataFrame
         """
         _check_matplotlib(f"{cls.__name__}.from_forecaster")
         check_is_fitted(forecaster)
-        if isinstance(series, dict):
+        params = dict(forecast_params or {})
+        if isinstance(series, dict) or params.get("id_col") is not None:
             raise ValueError(
                 "ForecastDisplay draws one series; pass a single series, not a "
-                "dict of series."
+                "dict or a long frame of series."
             )
-        params = dict(forecast_params or {})
         if coverage is not None:
             if not _accepts(forecaster.forecast, "coverage"):
                 raise TypeError(
@@ -363,7 +365,7 @@ DataFrame
                 "ForecastDisplay draws one series; pass a single series, not a "
                 "dict or list of series."
             )
-        history = _history(series)
+        history = _history(series, params.get("target"))
         if isinstance(result, pd.DataFrame):
             forecast = result["forecast"]
             lower = result.get("lower")
@@ -448,10 +450,11 @@ DataFrame
         return self
 
 
-def _history(series: Any) -> pd.Series:
+def _history(series: Any, target: Any = None) -> pd.Series:
     """The target of ``series`` as a Series indexed by time."""
     if isinstance(series, pd.DataFrame):
-        return series.iloc[:, 0].astype(float)
+        column = series.iloc[:, 0] if target is None else series[target]
+        return column.astype(float)
     if isinstance(series, pd.Series):
         return series.astype(float)
     values = np.asarray(series, dtype=float)

@@ -1,5 +1,6 @@
 """TrainingHistoryDisplay and ForecastDisplay (SPEC 2.10), drawn with Agg."""
 
+import subprocess
 import sys
 
 import numpy as np
@@ -16,7 +17,6 @@ from sklearn_rnn import (
     TrainingHistoryDisplay,
     make_windows,
 )
-from sklearn_rnn._plotting import _accepts
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -148,17 +148,31 @@ def test_forecast_display_array_series_and_actual(forecaster, series):
         )
 
 
-def test_forecast_display_interval_band(series, forecaster, tmp_path):
-    if _accepts(forecaster.forecast, "coverage"):
-        model, history = forecaster, series[:60]
-    else:  # the interval forecaster is not installed yet: its contract
-        model, history = IntervalForecaster(), series[:60].to_numpy()
-    display = ForecastDisplay.from_forecaster(model, history, steps=9, coverage=0.9)
+def test_forecast_display_interval_band(series, tmp_path):
+    X, y = make_windows(series[:60], lookback=12, horizon=3)
+    model = RNNForecaster(horizon=3, max_epochs=3, calibration_fraction=0.3, **TINY)
+    model.fit(X, y)
+    display = ForecastDisplay.from_forecaster(
+        model, series[:60], steps=9, coverage=0.9, actual=series[60:69]
+    )
+    expected = model.forecast(series[:60], 9, coverage=0.9)
+    np.testing.assert_allclose(display.lower, expected["lower"])
+    np.testing.assert_allclose(display.upper, expected["upper"])
     band = display.band_.get_paths()[0].vertices
     assert band[:, 1].min() == pytest.approx(display.lower.min())
     assert band[:, 1].max() == pytest.approx(display.upper.max())
     assert "90% prediction interval" in display.ax_.get_legend_handles_labels()[1]
     display.figure_.savefig(tmp_path / "forecast_interval.png")
+
+
+def test_forecast_display_interval_contract(series):
+    """A forecast DataFrame with forecast/lower/upper (SPEC 2.5) is drawn."""
+    display = ForecastDisplay.from_forecaster(
+        IntervalForecaster(), series.to_numpy(), steps=4, coverage=0.5
+    )
+    assert list(display.forecast.index) == [72, 73, 74, 75]
+    np.testing.assert_allclose(display.upper - display.lower, [0.5, 1.0, 1.5, 2.0])
+    assert "50% prediction interval" in display.ax_.get_legend_handles_labels()[1]
 
 
 def test_forecast_display_coverage_unsupported(forecaster, series):
@@ -197,3 +211,14 @@ def test_missing_matplotlib_names_the_extra(monkeypatch, call):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match=r"pip install sklearn-rnn\[plot\]"):
         call()
+
+
+def test_public_names_import_no_optional_dependency():
+    code = (
+        "import sys, sklearn_rnn\n"
+        "sklearn_rnn.export_onnx, sklearn_rnn.TrainingHistoryDisplay\n"
+        "sklearn_rnn.ForecastDisplay\n"
+        "heavy = {'torch', 'onnx', 'onnxruntime', 'matplotlib'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
