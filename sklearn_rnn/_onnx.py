@@ -28,7 +28,7 @@ _GATE_ORDER = {"LSTM": (0, 3, 1, 2), "GRU": (1, 0, 2), "RNN": (0,)}
 def _import_onnx():
     try:
         import onnx
-    except ImportError as exc:  # pragma: no cover - exercised by a monkeypatch
+    except ImportError as exc:
         raise ImportError(
             f"export_onnx needs the 'onnx' package: {_INSTALL_HINT}"
         ) from exc
