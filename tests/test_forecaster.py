@@ -32,7 +32,8 @@ def test_make_windows_from_pandas_and_covariates():
         {"sales": np.arange(8.0), "price": np.arange(8.0) * 10},
         index=pd.period_range("2020-01", periods=8, freq="M"),
     )
-    X, y = make_windows(frame, lookback=3)
+    with pytest.warns(UserWarning, match="as past covariates"):
+        X, y = make_windows(frame, lookback=3)
     assert X.shape == (5, 3, 2)
     assert_array_equal(X[0, :, 1], [0, 10, 20])
     assert_array_equal(y, [3, 4, 5, 6, 7])
@@ -71,7 +72,7 @@ def test_make_windows_bad_input(kwargs, message):
 @pytest.fixture(scope="module")
 def fitted():
     X, y = make_windows(_series(), lookback=24, horizon=3)
-    model = RNNForecaster(horizon=3, **{**FAST, "max_epochs": 20, "lr": 0.01})
+    model = RNNForecaster(**{**FAST, "max_epochs": 20, "lr": 0.01})
     return model.fit(X, y), X, y
 
 
@@ -178,7 +179,7 @@ def test_covariates_as_extra_channels():
     driver = rng.normal(size=150)
     target = np.r_[0.0, driver[:-1]] * 5 + 100  # follows yesterday's driver
     frame = pd.DataFrame({"y": target, "x": driver})
-    X, y = make_windows(frame, lookback=8, horizon=2)
+    X, y = make_windows(frame, lookback=8, horizon=2, target="y")
     model = RNNForecaster(horizon=2, **{**FAST, "max_epochs": 30, "lr": 0.01}).fit(X, y)
     assert model.n_features_in_ == 2
     assert model.forecast(frame, steps=2).shape == (2,)
@@ -192,7 +193,7 @@ def test_covariates_as_extra_channels():
 
 def test_forecaster_bad_input(fitted):
     model, X, y = fitted
-    with pytest.raises(ValueError, match="horizon=3 columns"):
+    with pytest.raises(ValueError, match="horizon=3 disagrees with y, which has 1"):
         RNNForecaster(horizon=3, **FAST).fit(X, y[:, 0])
     with pytest.raises(ValueError, match="lookback=30 exceeds"):
         RNNForecaster(lookback=30, horizon=3, **FAST).fit(X, y)

@@ -27,7 +27,9 @@ class BacktestResult:
     forecasts : DataFrame
         One row per series, origin and step: ``series``, ``origin`` (the
         last observed time), ``step`` (1..horizon), ``time``, ``actual``,
-        ``forecast``, and with coverage ``lower`` and ``upper``.
+        ``forecast``, with coverage ``lower`` and ``upper``, and ``scale``
+        (the MASE denominator of the origin: the mean absolute seasonal
+        difference of the history before it).
     errors : Series
         MAE, RMSE, MAPE and sMAPE (in %), MASE, and with coverage the share
         of actuals inside the intervals (``coverage``) and their mean width
@@ -151,8 +153,9 @@ def backtest(
     -------
     BacktestResult
         ``forecasts`` (a tidy DataFrame: series, origin, step, time, actual,
-        forecast, and lower, upper with coverage) and ``errors`` (MAE, RMSE,
-        MAPE, sMAPE, MASE, and coverage with intervals); unpack it as
+        forecast, lower and upper with coverage, and the MASE scale) and
+        ``errors`` (MAE, RMSE, MAPE, sMAPE, MASE, and coverage with
+        intervals); unpack it as
         ``forecasts, errors = backtest(...)``. MASE divides each absolute
         error by the in-sample mean absolute seasonal difference of the
         history before its origin.
@@ -167,7 +170,7 @@ def backtest(
     >>> forecasts, errors = backtest(model, series, horizon=3, start=96,
     ...                              stride=3, season_length=12)
     >>> forecasts.columns.tolist()
-    ['series', 'origin', 'step', 'time', 'actual', 'forecast']
+    ['series', 'origin', 'step', 'time', 'actual', 'forecast', 'scale']
     >>> len(forecasts), list(errors.index)
     (24, ['MAE', 'RMSE', 'MAPE', 'sMAPE', 'MASE'])
     """
@@ -249,9 +252,7 @@ def backtest(
     forecasts = pd.concat(frames, ignore_index=True)
     forecasts = forecasts.sort_values(["order", "origin_pos", "step"], kind="stable")
     errors = _errors(forecasts)
-    forecasts = forecasts.drop(columns=["order", "origin_pos", "scale"]).reset_index(
-        drop=True
-    )
+    forecasts = forecasts.drop(columns=["order", "origin_pos"]).reset_index(drop=True)
     return BacktestResult(forecasts, errors)
 
 

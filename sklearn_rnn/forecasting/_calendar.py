@@ -13,7 +13,7 @@ from ._windows import future_index
 _FEATURES = {
     "month": (lambda idx: idx.month - 1, 12),
     "quarter": (lambda idx: idx.quarter - 1, 4),
-    "dayofweek": (lambda idx: idx.dayofweek, 7),
+    "dayofweek": (lambda idx: idx.day_of_week, 7),
     "hour": (lambda idx: idx.hour, 24),
 }
 
@@ -24,13 +24,12 @@ def _default_features(index: pd.DatetimeIndex) -> list[str]:
     if len(index) and (index.hour != index.hour[0]).any():
         picked.append("hour")
     if len(index) > 1 and (index.normalize() != index.normalize()[0]).any():
-        step = np.median(np.diff(index.asi8)) if len(index) > 1 else 0
-        day = 86_400 * 10**9
-        if step < 7 * day:
+        step = pd.Series(index).diff().median()
+        if step < pd.Timedelta(days=7):
             picked.append("dayofweek")
-        if step < 80 * day:
+        if pd.Timedelta(days=1) <= step < pd.Timedelta(days=80):
             picked.append("month")
-        elif step < 360 * day:
+        elif pd.Timedelta(days=80) <= step < pd.Timedelta(days=360):
             picked.append("quarter")
     return picked or ["month"]
 

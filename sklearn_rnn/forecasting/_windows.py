@@ -392,7 +392,7 @@ def _order_key(data: SeriesData, ends: np.ndarray, by_time: bool) -> np.ndarray:
         index = data.index
         if isinstance(index, pd.PeriodIndex):
             index = index.to_timestamp()
-        return np.asarray(index.asi8)[ends].astype(np.float64)
+        return np.asarray(index.as_unit("ns").asi8)[ends].astype(np.float64)
     return (ends - len(data.values)).astype(np.float64)
 
 
@@ -487,7 +487,7 @@ default=None
     >>> X, y, groups = make_windows({"a": [1, 2, 3, 4], "b": [5, 6, 7, 8, 9]},
     ...                             lookback=2, return_groups=True)
     >>> groups
-    array(['a', 'b', 'a', 'b', 'b'], dtype='<U1')
+    array(['b', 'a', 'b', 'a', 'b'], dtype='<U1')
     """
     _check_int("lookback", lookback)
     _check_int("horizon", horizon)
@@ -502,6 +502,11 @@ default=None
     )
     need = lookback + horizon
     long_enough = [d for d in items if len(d.values) >= need]
+    if not long_enough and kind == "single":
+        raise ValueError(
+            f"The series has {len(items[0].values)} steps, fewer than lookback + "
+            f"horizon = {need}; shorten lookback or horizon."
+        )
     if not long_enough:
         lengths = ", ".join(
             f"{_label('series', d.key)}: {len(d.values)}" for d in items[:5]
