@@ -2,6 +2,7 @@
 
 Run: python benchmarks/run.py            (full sizes, about 15 minutes on 2 cores)
      python benchmarks/run.py --quick    (a fifth of the data, for a smoke test)
+     python benchmarks/run.py --device cuda --workloads ac   (on a GPU)
 
 Every measurement runs in a fresh subprocess (so peak memory is its own), the
 ways are interleaved within each repeat, and the medians are printed with
@@ -40,6 +41,9 @@ BATCH = 128
 HIDDEN = 64
 LR = 1e-3
 CLIP = 1.0
+# Set in each child from --device: where every way trains. The hand loops
+# keep the whole data set on it (one transfer), as an expert would on a GPU.
+DEVICE = "cpu"
 
 
 # --------------------------------------------------------------------- data
@@ -129,7 +133,7 @@ def ours(**params):
         "lr": LR,
         "clip_grad_norm": CLIP,
         "random_state": 0,
-        "device": "cpu",
+        "device": DEVICE,
     }
     return RNNClassifier(**{**settings, **params})
 
@@ -159,17 +163,18 @@ def run_fixed(way: str, cell: str, n: int) -> dict:
             verbose=0,
             iterator_train__shuffle=True,
             callbacks=[GradientNormClipping(CLIP)],
+            device=DEVICE,
         )
         result["fit_s"] = _timed(lambda: net.fit(X, y))
         result["predict_s"] = _timed(lambda: net.predict(X))
         result["predict1_ms"] = 1e3 * _best(lambda: net.predict(X[:1]))
     else:
         torch.manual_seed(0)
-        module = make_module(cell, 8)
-        X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)
+        module = make_module(cell, 8).to(DEVICE)
+        X_t, y_t = torch.from_numpy(X).to(DEVICE), torch.from_numpy(y).to(DEVICE)
 
         def batches():
-            for idx in _split(torch.randperm(n), BATCH):
+            for idx in _split(torch.randperm(n, device=DEVICE), BATCH):
                 yield X_t[idx], None, y_t[idx]
 
         result["fit_s"] = _timed(lambda: hand_fit(module, batches, EPOCHS))
@@ -177,12 +182,16 @@ def run_fixed(way: str, cell: str, n: int) -> dict:
 
         def predict(data):
             with torch.inference_mode():
-                return torch.cat(
-                    [
-                        module(data[i : i + BATCH]).argmax(1)
-                        for i in range(0, len(data), BATCH)
-                    ]
-                ).numpy()
+                return (
+                    torch.cat(
+                        [
+                            module(data[i : i + BATCH]).argmax(1)
+                            for i in range(0, len(data), BATCH)
+                        ]
+                    )
+                    .cpu()
+                    .numpy()
+                )
 
         result["predict_s"] = _timed(lambda: predict(X_t))
         result["predict1_ms"] = 1e3 * _best(lambda: predict(X_t[:1]))
@@ -206,7 +215,8 @@ def run_ragged(way: str, n: int) -> dict:
     for i, x in enumerate(X):
         padded[i, : len(x)] = x
     P, L, Y = torch.from_numpy(padded), torch.from_numpy(lengths), torch.from_numpy(y)
-    module = make_module("lstm", 8)
+    P, Y = P.to(DEVICE), Y.to(DEVICE)
+    module = make_module("lstm", 8).to(DEVICE)
 
     class Packed(torch.nn.Module):
         def __init__(self, inner):
@@ -309,7 +319,7 @@ def run_search(way: str, n: int) -> dict:
 
     X, y = fixed_data(n)
     search = GridSearchCV(
-        RNNClassifier(max_epochs=2, batch_size=BATCH, random_state=0, device="cpu"),
+        RNNClassifier(max_epochs=2, batch_size=BATCH, random_state=0, device=DEVICE),
         {"cell": ["lstm", "gru"], "hidden_size": [32, 64]},
         cv=2,
         n_jobs=int(way.split("=")[1]),
@@ -319,8 +329,12 @@ def run_search(way: str, n: int) -> dict:
 
 # ---------------------------------------------------------------- harness
 def _timed(fn) -> float:
+    import torch
+
     start = time.perf_counter()
     fn()
+    if DEVICE == "cuda":
+        torch.cuda.synchronize()
     return time.perf_counter() - start
 
 
@@ -333,9 +347,13 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child(workload: str, way: str, scale: float, threads: int) -> None:
+def child(workload: str, way: str, scale: float, threads: int, device: str) -> None:
     import torch
 
+    global DEVICE
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    DEVICE = device
     torch.set_num_threads(threads)
     import skorch  # noqa: F401
 
@@ -373,6 +391,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workloads", default="abceg")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"])
     parser.add_argument(
         "--child", nargs=2, metavar=("WORKLOAD", "WAY"), help=argparse.SUPPRESS
     )
@@ -380,11 +399,11 @@ def main() -> None:
     args = parser.parse_args()
     scale = 0.2 if args.quick else args.scale
     if args.child:
-        child(*args.child, scale, args.threads)
+        child(*args.child, scale, args.threads, args.device)
         return
     print(
         f"{args.repeats} interleaved repeats, torch threads={args.threads}, "
-        f"scale={scale}"
+        f"scale={scale}, device={args.device}"
     )
     for key in args.workloads:
         for workload, ways in WORKLOADS[key]:
@@ -402,6 +421,8 @@ def main() -> None:
                             str(scale),
                             "--threads",
                             str(args.threads),
+                            "--device",
+                            args.device,
                         ],
                         capture_output=True,
                         text=True,

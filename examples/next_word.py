@@ -49,7 +49,6 @@ def main(seed: int = 0, context: int = 4) -> dict:
         lr=5e-3,
         random_state=seed,
     ).fit(X, y)
-    words = tokenizer.get_feature_names_out()
     prompt = "Deep learning is a"
     next_id = model.predict(tokenizer.transform([prompt]))[0]
     perplexity = float(
@@ -57,11 +56,12 @@ def main(seed: int = 0, context: int = 4) -> dict:
     )
     print(
         f"{len(X)} windows of up to {context} words, "
-        f"vocabulary of {len(words) - 2} words"
+        f"vocabulary of {len(tokenizer.vocabulary_) - 1} words"
     )
-    print(f"'{prompt}' -> '{words[next_id]}'")
+    word = tokenizer.inverse_transform([[next_id]])[0][0]
+    print(f"'{prompt}' -> '{word}'")
     print(f"perplexity on the training windows: {perplexity:.2f}")
-    return {"next_word": words[next_id], "perplexity": perplexity}
+    return {"next_word": word, "perplexity": perplexity}
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 import io
 import pickle
-import warnings
 
 import joblib
 import numpy as np
@@ -52,25 +51,6 @@ def test_clone_and_set_params():
     assert "net_" not in vars(
         clone(RNNRegressor(**FAST).fit(np.ones((4, 3)), [1, 2, 3, 4]))
     )
-
-
-def test_model_saved_on_cuda_loads_on_a_cpu_only_machine(fitted, monkeypatch):
-    """A net whose device is CUDA is mapped to the CPU when CUDA is missing.
-
-    Without a GPU the parameters cannot really live on CUDA; the test marks
-    the net as a CUDA net and checks the load path skorch and we take.
-    """
-    clf, X = fitted
-    expected = clf.predict_proba(X)
-    clf.net_.device = "cuda"
-    clf.device_ = torch.device("cuda")
-    payload = pickle.dumps(clf)
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        loaded = pickle.loads(payload)
-    assert loaded.device_ == torch.device("cpu")
-    assert_array_equal(loaded.predict_proba(X), expected)
 
 
 @pytest.mark.gpu
