@@ -244,6 +244,7 @@ n_features), or list of array-like
 
     def _train_steps(self, X, y, sample_weight, first, epochs, target_kwargs):
         self._check_optimizer()
+        self._check_no_bool_numbers()
         token_ids = self.embedding_dim is not None
         seqs = check_sequences(
             self,
@@ -256,6 +257,10 @@ n_features), or list of array-like
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y "
                 "is None."
+            )
+        if isinstance(y, str):
+            raise ValueError(
+                f"y must be an array-like of targets; got the string {y!r}."
             )
         if _num_samples(y) != len(seqs):
             raise ValueError(
@@ -353,6 +358,17 @@ n_features), or list of array-like
                     f"{self.clip_grad_norm}) to a smaller value, or scale the "
                     "inputs and targets."
                 )
+
+    def _check_no_bool_numbers(self) -> None:
+        """``hidden_size=True`` is a mistake, not one unit (bool is an int)."""
+        for name, constraints in self._parameter_constraints.items():
+            value = getattr(self, name)
+            numeric = any(
+                isinstance(c, Interval) and c.type in (Integral, Real)
+                for c in constraints
+            )
+            if numeric and isinstance(value, (bool, np.bool_)):
+                raise TypeError(f"{name} must be a number; got {value!r}.")
 
     def _check_optimizer(self) -> None:
         if isinstance(self.optimizer, type) and not issubclass(

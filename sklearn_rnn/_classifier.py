@@ -17,6 +17,43 @@ from ._base import BaseRNNEstimator
 from ._docstrings import fill_doc
 
 
+def _check_label_types(y) -> None:
+    """Missing or mixed-type labels are errors that say so."""
+    labels = np.asarray(y, dtype=object).ravel()
+    if any(label is None for label in labels):
+        raise ValueError(
+            "y contains None (a missing label); drop those samples or fill in "
+            "their labels."
+        )
+    kinds = {
+        "str" if isinstance(label, str) else "number"
+        for label in labels
+        if isinstance(label, (str, bool, int, float, np.generic))
+    }
+    if len(kinds) > 1:
+        raise ValueError(
+            "y mixes string and numeric labels; use one type, e.g. y.astype(str)."
+        )
+
+
+def _check_class_weight(class_weight) -> None:
+    if not isinstance(class_weight, dict):
+        return
+    for label, weight in class_weight.items():
+        if not isinstance(weight, (int, float, np.number)) or isinstance(
+            weight, (bool, np.bool_)
+        ):
+            raise TypeError(
+                f"class_weight must map labels to numbers; the weight of "
+                f"{label!r} is {weight!r}."
+            )
+        if not np.isfinite(weight) or weight < 0:
+            raise ValueError(
+                f"class_weight must map labels to finite weights >= 0; the weight "
+                f"of {label!r} is {weight}."
+            )
+
+
 @fill_doc
 class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
     """Recurrent neural network classifier for sequences and token ids.
@@ -135,6 +172,7 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
         return self._partial_fit(X, y, sample_weight, classes=classes)
 
     def _prepare_target(self, y, sample_weight, *, first, classes=None):
+        _check_label_types(y)
         if type_of_target(y, input_name="y") in (
             "multilabel-indicator",
             "multiclass-multioutput",
@@ -160,6 +198,7 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
                 f"known classes are {self.classes_.tolist()}."
             )
         if self.class_weight is not None:
+            _check_class_weight(self.class_weight)
             sample_weight = sample_weight * compute_sample_weight(self.class_weight, y)
         return np.searchsorted(self.classes_, y).astype(np.int64), sample_weight
 

@@ -97,6 +97,13 @@ class HoldOut:
                 "early_stopping=True needs at least 2 samples to hold out a "
                 f"validation set; got {n}."
             )
+        n_valid = int(np.ceil(self.fraction * n))
+        if n_valid < 1 or n_valid >= n:
+            raise ValueError(
+                f"validation_fraction={self.fraction} of {n} samples leaves "
+                f"{n - n_valid} for training and {n_valid} for validation; both "
+                "need at least one. Choose a fraction between 1/n and 1 - 1/n."
+            )
         rows = np.arange(n)
         try:
             train, valid = train_test_split(

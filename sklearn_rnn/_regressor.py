@@ -12,6 +12,22 @@ from sklearn.utils.validation import check_array
 from ._base import BaseRNNEstimator
 from ._docstrings import fill_doc
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _weighted_scale(columns: np.ndarray, weight: np.ndarray):
+    """Weighted mean and standard deviation per column, safe from overflow.
+
+    Targets near the float64 limit (1e200) would overflow when squared:
+    the spread is computed on values divided by their largest magnitude.
+    """
+    size = np.abs(columns).max(axis=0)
+    size = np.where(size > 0, size, 1.0)
+    unit = columns / size
+    mean = np.average(unit, axis=0, weights=weight)
+    std = np.sqrt(np.average((unit - mean) ** 2, axis=0, weights=weight))
+    return mean * size, np.where(std > 0, std * size, 1.0)
+
 
 @fill_doc
 class RNNRegressor(RegressorMixin, BaseRNNEstimator):
@@ -104,12 +120,7 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
             self._y_ndim = y.ndim
             if self._standardizes_targets():
                 # Weighted, so integer weights act as repeated samples.
-                self._y_mean = np.average(columns, axis=0, weights=sample_weight)
-                variance = np.average(
-                    (columns - self._y_mean) ** 2, axis=0, weights=sample_weight
-                )
-                scale = np.sqrt(variance)
-                self._y_scale = np.where(scale > 0, scale, 1.0)
+                self._y_mean, self._y_scale = _weighted_scale(columns, sample_weight)
             else:
                 self._y_mean = np.zeros(self.n_outputs_)
                 self._y_scale = np.ones(self.n_outputs_)
@@ -118,9 +129,14 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
                 f"y has {columns.shape[1]} output(s), but {type(self).__name__} was "
                 f"fitted with {self.n_outputs_}."
             )
-        return ((columns - self._y_mean) / self._y_scale).astype(
-            np.float32
-        ), sample_weight
+        scaled = (columns - self._y_mean) / self._y_scale
+        if np.abs(scaled).max() > _FLOAT32_MAX:
+            raise ValueError(
+                f"y holds values up to {np.abs(columns).max():.3g}, beyond the "
+                "float32 range the network trains in; set scale_y=True (the "
+                "default) or rescale y."
+            )
+        return scaled.astype(np.float32), sample_weight
 
     def _standardizes_targets(self) -> bool:
         return self.scale_y

@@ -20,6 +20,7 @@ Layouts
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 
 import numpy as np
 from sklearn.utils.validation import check_array, validate_data
@@ -33,13 +34,31 @@ def _name(estimator) -> str:
     return type(estimator).__name__
 
 
+def _item_ndim(i: int, item) -> int:
+    try:
+        return np.ndim(item)
+    except ValueError as exc:
+        raise ValueError(
+            f"Sequence {i} of X is not a rectangular (T,) or (T, F) array: its "
+            f"time steps have different numbers of features ({exc})."
+        ) from None
+
+
 def _ragged(estimator, X, *, token_ids: bool, dtype, ensure_all_finite) -> Sequences:
     """Validate a list of sequences with one pass over their concatenation.
 
     Shapes are checked item by item (cheap); dtype and finiteness once on all
     steps, so thousands of short sequences cost what their values cost.
     """
-    items = [np.asarray(item) for item in X]
+    items = []
+    for i, item in enumerate(X):
+        try:
+            items.append(np.asarray(item))
+        except ValueError as exc:
+            raise ValueError(
+                f"Sequence {i} of X is not a rectangular (T,) or (T, F) array: its "
+                f"time steps have different numbers of features ({exc})."
+            ) from None
     for i, item in enumerate(items):
         if item.ndim not in (1, 2) or (token_ids and item.ndim != 1):
             expected = (
@@ -218,6 +237,11 @@ def _check_sequences(
 ) -> Sequences:
     if reset and not token_ids:
         _warn_if_token_like(estimator, X)
+    if isinstance(X, Iterator):
+        raise TypeError(
+            f"{_name(estimator)} expects X as an array, a DataFrame or a list of "
+            f"sequences; got a {type(X).__name__}. Pass list(X)."
+        )
     if isinstance(X, str) or (hasattr(X, "dtype") and X.dtype.kind in "US"):
         raise ValueError(
             f"{_name(estimator)} expects numeric sequences; got strings. Turn text "
@@ -231,7 +255,7 @@ def _check_sequences(
                 f"Found array with 0 sample(s) (shape=(0,)) while a minimum of 1 "
                 f"is required by {_name(estimator)}."
             )
-        ndims = {np.ndim(item) for item in X}
+        ndims = {_item_ndim(i, item) for i, item in enumerate(X)}
         lengths = {len(item) for item in X} if ndims == {1} else set()
         if ndims != {0} and not (ndims == {1} and len(lengths) == 1):
             seqs = _ragged(
@@ -298,7 +322,10 @@ def _warn_if_token_like(estimator, X) -> None:
     if getattr(estimator, "embedding_dim", "absent") is not None:
         return  # a transformer, or an estimator that reads ids already
     if isinstance(X, (list, tuple)) and X:
-        first = np.asarray(X[0])
+        try:
+            first = np.asarray(X[0])
+        except ValueError:
+            return  # not rectangular: validation names the problem
         kind, ndim = first.dtype.kind, first.ndim + 1
     elif isinstance(X, np.ndarray):
         kind, ndim = X.dtype.kind, X.ndim
