@@ -31,6 +31,21 @@ sys.path.insert(0, str(DOCS / "sphinxext"))
 os.environ.setdefault("SKLEARN_RNN_EXAMPLE_QUICK", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+
+def _one_torch_thread() -> None:
+    """Run the examples on one torch thread.
+
+    The examples take ``min(2, torch.get_num_threads())`` threads; on a busy
+    2-core machine two threads made next_word.py 20x slower (58 s against
+    2.8 s), as tests/conftest.py measured for the tests.
+    """
+    import torch
+
+    torch.set_num_threads(1)
+
+
+_one_torch_thread()
+
 # -- Project -----------------------------------------------------------------
 
 project = "sklearn_rnn"
