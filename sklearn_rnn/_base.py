@@ -54,6 +54,10 @@ _MODULE_PARAMS = (
 _MAX_EMBEDDING_BYTES = 2 * 2**30
 
 
+def _as_number(value):
+    return int(value) if isinstance(value, Integral) else float(value)
+
+
 class _Snapshot:
     """The estimator's state before a fit, to put back if the fit raises.
 
@@ -447,8 +451,10 @@ n_features), or list of array-like
     @property
     def history_(self) -> list[dict]:
         keys = ("epoch", "train_loss", "valid_loss", "dur")
+        # Plain Python numbers: skorch records numpy scalars.
         return [
-            {key: row[key] for key in keys if key in row} for row in self.net_.history
+            {key: _as_number(row[key]) for key in keys if key in row}
+            for row in self.net_.history
         ]
 
     @property

@@ -404,3 +404,34 @@ def test_predicting_one_sequence_array_hints_to_wrap_it(ragged):
     clf = RNNClassifier(**FAST).fit(X, y)
     with pytest.raises(ValueError, match=r"predict\(\[x\]\)"):
         clf.predict(X[3])
+
+
+def test_history_holds_plain_python_numbers(data):
+    X, y = data
+    history = RNNClassifier(**FAST, early_stopping=True).fit(X, y).history_
+    assert {type(v) for row in history for v in row.values()} <= {int, float}
+
+
+def test_sample_weight_is_routed_inside_a_pipeline_under_cross_validate(data):
+    import sklearn
+    from sklearn.model_selection import cross_validate
+
+    X, y = data
+    weight = np.where(y == 1, 3.0, 1.0)
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = RNNClassifier(**FAST).set_fit_request(sample_weight=True)
+        clf.set_score_request(sample_weight=False)
+        pipe = make_pipeline(SequenceScaler(), clf)
+        scores = cross_validate(
+            pipe, X, y, cv=2, params={"sample_weight": weight}, return_estimator=True
+        )
+        unweighted = cross_validate(
+            make_pipeline(SequenceScaler(), RNNClassifier(**FAST)),
+            X,
+            y,
+            cv=2,
+            return_estimator=True,
+        )
+    fitted = scores["estimator"][0][-1]
+    plain = unweighted["estimator"][0][-1]
+    assert not np.allclose(fitted.predict_proba(X), plain.predict_proba(X))
