@@ -102,7 +102,7 @@ SHARED_ATTRIBUTES = """\
         For 2-D input, the number of columns (time steps); for 3-D and
         variable-length input, the number of features per time step.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Column names, when ``X`` was a DataFrame with string column names.
 
     module_ : torch.nn.Module

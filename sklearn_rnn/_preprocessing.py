@@ -268,7 +268,7 @@ class SequenceScaler(
     n_features_in_ : int
         As for the estimators: the number of columns of 2-D input, the
         number of features per step of 3-D and ragged input.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Column names, when ``X`` was a DataFrame with string column names
         (the time steps of 2-D input) or a list of DataFrames with the same
         string columns (the features).
@@ -697,7 +697,7 @@ class SequencePadder(
 
         Returns
         -------
-        X_padded : ndarray of shape (n, maxlen_) or (n, maxlen_, F)
+        X_padded : ndarray of shape (n, ``maxlen_``) or (n, ``maxlen_``, F)
             The padded sequences (a DataFrame for 2-D output under
             ``set_output(transform="pandas")``).
         """

@@ -103,7 +103,7 @@ class RNNForecaster(RNNRegressor):
     n_outputs_ : int
         Equal to ``horizon_``.
 
-    conformity_scores_ : ndarray of shape (n_calibration_windows, horizon_) or None
+    conformity_scores_ : ndarray of shape (n_calibration_windows, ``horizon_``) or None
         Absolute errors on the held-out windows per horizon step, divided by
         each window's standard deviation; None when nothing was held out.
 
