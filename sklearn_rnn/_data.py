@@ -47,7 +47,9 @@ class SequenceDataset(Dataset):
     def __len__(self) -> int:
         return len(self.sequences)
 
-    def __getitem__(self, i: int):
+    def __getitem__(self, i: int | Index):
+        if isinstance(i, (slice, np.ndarray)):
+            return self.batch(i)
         return self.batch(np.array([i]))
 
     def __getitems__(self, idx: Index):
