@@ -26,7 +26,7 @@ from skorch.callbacks import (
     ProgressBar,
 )
 
-from ._data import SequenceDataset, SequenceLoader
+from ._data import BucketBatchSampler, SequenceDataset, SequenceLoader
 from ._modules import RNNNetwork
 
 OPTIMIZERS = {
@@ -62,7 +62,7 @@ class NonFiniteGuard(Callback):
 
     def on_grad_computed(self, net, named_parameters, **kwargs) -> None:
         grads = [p.grad for _, p in named_parameters if p.grad is not None]
-        if grads and not torch.isfinite(torch.stack([g.norm() for g in grads])).all():
+        if grads and not torch.stack(torch._foreach_norm(grads)).isfinite().all():
             raise NonFiniteLossError(
                 f"Training stopped in epoch {len(net.history)}, batch "
                 f"{self.batch_}: the loss or its gradient became NaN or infinite. "
@@ -148,21 +148,30 @@ class SequenceNet(NeuralNet):
     def predict_outputs(self, dataset: SequenceDataset) -> np.ndarray:
         """Raw outputs for every sample of ``dataset``, in its order.
 
-        The net's own iterator (``iterator_valid`` and its parameters)
-        decides the batches; in the plain single-process case its batches
-        are fetched straight from the dataset, which is what the
-        ``DataLoader`` would do, without its per-call machinery (it doubled
-        the cost of predicting one sequence). Batches may come sorted by
-        length; outputs stay on the device until the end, so a GPU is
-        synchronised once, not once per batch.
+        The net's ``iterator_valid`` parameters decide the batches. With our
+        loader in a single process, batches are cut straight from the
+        dataset by its batch sampler, which is what the ``DataLoader`` would
+        do, without building one per call (that doubled the cost of
+        predicting one sequence); workers or pinned memory go through the
+        ``DataLoader``. Batches may come sorted by length; outputs stay on
+        the device until the end, so a GPU is synchronised once.
         """
-        loader = self.get_iterator(dataset, training=False)
-        indices = list(loader.batch_sampler)
-        if loader.num_workers == 0 and not loader.pin_memory:
+        params = self.get_params_for("iterator_valid")
+        direct = (
+            self.iterator_valid is SequenceLoader
+            and not params.get("num_workers", 0)
+            and not params.get("pin_memory", False)
+        )
+        if direct:
+            batch_size = params.get("batch_size", self.batch_size)
+            indices = BucketBatchSampler(dataset.sequences, batch_size).batches()
             batches = (dataset[idx] for idx in indices)
         else:
+            loader = self.get_iterator(dataset, training=False)
+            indices = list(loader.batch_sampler)
             batches = iter(loader)
-        self._set_training(False)
+        if self.module_.training:
+            self._set_training(False)
         with torch.inference_mode():
             outputs = [self.infer(X) for X, _ in batches]
         out = torch.cat(outputs).float().cpu().numpy()
