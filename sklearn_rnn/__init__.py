@@ -7,6 +7,7 @@ imported on first use, so preprocessing code can run without torch.
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
+from ._frames import sequences_from_frame
 from ._preprocessing import SequencePadder, SequenceScaler
 from ._text import TextTokenizer
 from .forecasting import BacktestResult, backtest, calendar_features, make_windows
@@ -44,6 +45,7 @@ __all__ = [
     "calendar_features",
     "export_onnx",
     "make_windows",
+    "sequences_from_frame",
 ]
 
 

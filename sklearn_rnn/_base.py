@@ -50,6 +50,9 @@ _MODULE_PARAMS = (
 )
 
 
+# A fit whose training loss fell by more than this share over its last two
+# epochs was still learning when max_epochs ended it.
+_STILL_LEARNING = 0.01
 # An embedding larger than this is refused: ids that imply it are not dense.
 _MAX_EMBEDDING_BYTES = 2 * 2**30
 
@@ -250,13 +253,15 @@ n_features), or list of array-like
         self._check_optimizer()
         self._check_no_bool_numbers()
         token_ids = self.embedding_dim is not None
-        seqs = check_sequences(
+        seqs, layout = check_sequences(
             self,
             X,
             reset=first,
             token_ids=token_ids,
             mask_value=None if token_ids else self.mask_value,
+            layout=None if first else self._layout,
         )
+        self._layout = layout
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y "
@@ -327,15 +332,39 @@ n_features), or list of array-like
         self.device_ = device
         self._device_param = self.device
         self._check_finite_weights()
-        if self.early_stopping and len(self.net_.history) - done == epochs > 1:
-            warnings.warn(
-                f"{type(self).__name__} ran all max_epochs={epochs} epochs and the "
-                "validation loss was still improving within the last "
-                f"n_iter_no_change={self.n_iter_no_change} epochs; raise max_epochs "
-                "(or lr) to let it converge.",
-                ConvergenceWarning,
-                stacklevel=4,
+        self._warn_if_unfinished(done, epochs)
+
+    def _warn_if_unfinished(self, done: int, epochs: int) -> None:
+        """``ConvergenceWarning`` when ``max_epochs`` ended a fit still learning.
+
+        With early stopping: it never stopped. Without: the training loss
+        fell by more than 1% over the last two epochs (as ``MLPClassifier``
+        warns when ``max_iter`` ends before ``tol`` is met).
+        """
+        history = self.net_.history[done:]
+        if len(history) != epochs or epochs < 2:
+            return
+        name = type(self).__name__
+        if self.early_stopping:
+            message = (
+                f"{name} ran all max_epochs={epochs} epochs and the validation "
+                "loss was still improving within the last "
+                f"n_iter_no_change={self.n_iter_no_change} epochs; raise "
+                "max_epochs (or lr) to let it converge."
             )
+        elif epochs < 3:
+            return
+        else:
+            before, last = history[-3]["train_loss"], history[-1]["train_loss"]
+            if not last < (1 - _STILL_LEARNING) * before:
+                return
+            message = (
+                f"{name} ran all max_epochs={epochs} epochs and the training loss "
+                f"was still falling ({before:.4g} -> {last:.4g} over the last two "
+                "epochs); raise max_epochs (or lr), or set early_stopping=True to "
+                "stop when the validation loss stops improving."
+            )
+        warnings.warn(message, ConvergenceWarning, stacklevel=5)
 
     def _training_device(self, first: bool) -> torch.device:
         """Where this fit trains.
@@ -430,12 +459,13 @@ n_features), or list of array-like
         """Validated raw network outputs, ``(n_samples, n_outputs)`` float32."""
         check_is_fitted(self)
         token_ids = self._module_kwargs_["embedding_dim"] is not None
-        seqs = check_sequences(
+        seqs, _ = check_sequences(
             self,
             X,
             reset=False,
             token_ids=token_ids,
             mask_value=None if token_ids else self.mask_value,
+            layout=self._layout,
         )
         if token_ids:
             seqs = self._unknown_ids_as_oov(seqs)

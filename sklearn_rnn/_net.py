@@ -13,6 +13,8 @@ effect under warm start and ``partial_fit``.
 
 from __future__ import annotations
 
+import re
+import sys
 from numbers import Integral
 
 import numpy as np
@@ -23,6 +25,7 @@ from skorch.callbacks import (
     Callback,
     EarlyStopping,
     GradientNormClipping,
+    PrintLog,
     ProgressBar,
 )
 
@@ -70,6 +73,37 @@ class NonFiniteGuard(Callback):
                 f"{net.lr}), set clip_grad_norm (now {self.clip_grad_norm}) to a "
                 "smaller value, or scale the inputs and targets."
             )
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class EpochLog(PrintLog):
+    """skorch's per-epoch table, headed by the estimator it trains.
+
+    The heading (the estimator's repr, which shows the parameters that
+    differ from the defaults) says which candidate a table belongs to under
+    ``GridSearchCV``; colour codes are kept for terminals only, so piped
+    logs stay plain text.
+    """
+
+    def __init__(self, title: str = "", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.title = title
+
+    def on_train_begin(self, net, **kwargs) -> None:
+        if net.verbose and self.title:
+            self._sink(self.title, net.verbose)
+
+    def format_row(self, row, key, color):
+        text = super().format_row(row, key, color)
+        if isinstance(text, str) and not _is_terminal():
+            return _ANSI.sub("", text)
+        return text
+
+
+def _is_terminal() -> bool:
+    return bool(getattr(sys.stdout, "isatty", lambda: False)())
 
 
 class HoldOut:
@@ -235,7 +269,9 @@ def net_params(estimator, *, train_split) -> dict:
     if clip is not None:
         callbacks.append(("clip_grad_norm", GradientNormClipping(clip)))
     callbacks.extend(check_callbacks(est.callbacks))
+    title = repr(est) if est.verbose else ""
     return {
+        "callbacks__print_log": EpochLog(title=title),
         "optimizer": OPTIMIZERS.get(est.optimizer, est.optimizer),
         "lr": float(est.lr),
         "optimizer__weight_decay": float(est.weight_decay),

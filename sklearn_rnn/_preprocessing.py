@@ -338,7 +338,7 @@ class SequenceScaler(
         """Validate ``X``; return its sequences and the mask of real steps."""
         mask = self.mask_value
         finite_mask = mask is None or np.isfinite(mask)
-        seqs = check_sequences(
+        seqs, layout = check_sequences(
             self,
             X,
             reset=reset,
@@ -346,7 +346,10 @@ class SequenceScaler(
             # A finite mask_value allows no NaN/inf: scikit-learn's checks
             # and messages. Otherwise NaN/inf padding is checked below.
             ensure_all_finite=bool(finite_mask),
+            layout=None if reset else self._layout,
         )
+        if reset:
+            self._layout = layout
         real = _real_steps(seqs, mask)
         if not finite_mask:
             bad = real & ~np.isfinite(seqs.values).all(axis=-1)

@@ -21,13 +21,35 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from sklearn.utils.validation import check_array, validate_data
 
 from ._sequences import Sequences, real_spans, starts_of, strip_padding, unpad
 
 _INT64_MAX = np.iinfo(np.int64).max
+# A DataFrame with at most this many named columns, read as 2-D sequences,
+# gets a warning: it looks like features of a long table, not time steps.
+_LONG_TABLE_COLUMNS = 8
+
+
+@dataclass(frozen=True)
+class InputLayout:
+    """How a fitted estimator reads sequences, decided once in ``fit``.
+
+    Attributes
+    ----------
+    kind : {"fixed", "sequence", "tokens"}
+        See the module docstring.
+    n_features : int
+        Columns of 2-D input (``"fixed"``), features per step
+        (``"sequence"``), or 1 (``"tokens"``): ``n_features_in_``.
+    """
+
+    kind: str
+    n_features: int
 
 
 def _name(estimator) -> str:
@@ -174,14 +196,15 @@ def check_sequences(
     dtype=np.float32,
     ensure_all_finite: bool | str = True,
     mask_value: float | None = None,
-) -> Sequences:
-    """Validate ``X`` as sequences and record or check the input layout.
+    layout: InputLayout | None = None,
+) -> tuple[Sequences, InputLayout]:
+    """Validate ``X`` as sequences; decide the input layout or check against it.
 
     Parameters
     ----------
     estimator : estimator instance
-        Receives ``n_features_in_``, ``feature_names_in_`` and
-        ``_input_layout`` when ``reset`` is True, and is checked against them
+        Receives ``n_features_in_`` and ``feature_names_in_`` when ``reset``
+        is True (scikit-learn's rules), and is checked against them
         otherwise.
     X : array-like or list of array-like
         Any input format of SPEC 2.2.
@@ -196,16 +219,23 @@ def check_sequences(
     mask_value : float or None, default=None
         Float input: steps whose every feature equals it (NaN allowed), in a
         run at the start or end of a sequence, are padding and are dropped.
+    layout : InputLayout or None, default=None
+        The layout decided in ``fit``; needed when ``reset`` is False.
 
     Returns
     -------
-    Sequences
+    seqs : Sequences
         Steps of shape ``(..., F)`` in ``dtype``, or int64 ids, with lengths.
+    layout : InputLayout
+        With ``reset``, the layout of ``X``, for the caller to keep as fitted
+        state; otherwise the ``layout`` given.
     """
+    if not reset and layout is None:
+        raise ValueError("check_sequences needs the fitted layout when reset=False.")
     if mask_value is None or token_ids:
         try:
             return _check_sequences(
-                estimator, X, reset, token_ids, dtype, ensure_all_finite, None
+                estimator, X, reset, token_ids, dtype, ensure_all_finite, None, layout
             )
         except ValueError as exc:
             if token_ids or "NaN" not in str(exc) or "mask_value" in str(exc):
@@ -214,7 +244,9 @@ def check_sequences(
                 f"{exc} If NaN marks the padding of shorter sequences, set "
                 "mask_value=np.nan, or pass a list of arrays of different lengths."
             ) from None
-    seqs = _check_sequences(estimator, X, reset, token_ids, dtype, False, mask_value)
+    seqs, layout = _check_sequences(
+        estimator, X, reset, token_ids, dtype, False, mask_value, layout
+    )
     values = seqs.values
     bad = ~np.isfinite(values).reshape(len(values), -1).all(axis=1)
     if bad.any():
@@ -229,12 +261,12 @@ def check_sequences(
             f"With mask_value={mask_value}, only whole steps equal to mask_value "
             "at the start or end of a sequence are padding."
         )
-    return seqs
+    return seqs, layout
 
 
 def _check_sequences(
-    estimator, X, reset, token_ids, dtype, ensure_all_finite, mask_value
-) -> Sequences:
+    estimator, X, reset, token_ids, dtype, ensure_all_finite, mask_value, layout
+) -> tuple[Sequences, InputLayout]:
     if reset and not token_ids:
         _warn_if_token_like(estimator, X)
     if isinstance(X, Iterator):
@@ -266,9 +298,14 @@ def _check_sequences(
                 ensure_all_finite=ensure_all_finite,
             )
             seqs = _strip(estimator, seqs, mask_value)
-            return _finish(estimator, seqs, "sequence", reset, token_ids)
+            seqs, layout = _finish(
+                estimator, seqs, "sequence", reset, token_ids, layout
+            )
+            _record_item_names(estimator, X, reset)
+            return seqs, layout
     if token_ids:
-        return _finish(estimator, _padded_tokens(estimator, X), "fixed", reset, True)
+        seqs = _padded_tokens(estimator, X)
+        return _finish(estimator, seqs, "fixed", reset, True, layout)
     if not hasattr(X, "ndim"):  # e.g. nested lists, or objects with __array__
         X = np.asarray(X)
     ndim = X.ndim
@@ -284,22 +321,23 @@ def _check_sequences(
             )
         lengths = np.full(n, steps, dtype=np.int64)
         seqs = _strip(estimator, Sequences(values, lengths), mask_value)
-        return _finish(estimator, seqs, "sequence", reset, False)
+        return _finish(estimator, seqs, "sequence", reset, False, layout)
     if ndim > 3:
         raise ValueError(
             f"{_name(estimator)} expects 2-D (n_samples, n_steps) or 3-D "
             f"(n_samples, n_steps, n_features) input; got {ndim}-D."
         )
-    fitted_layout = None if reset else getattr(estimator, "_input_layout", None)
+    if reset:
+        _warn_if_long_table(estimator, X)
     kwargs = {"dtype": dtype, "ensure_all_finite": ensure_all_finite}
-    if fitted_layout == "sequence":
+    if not reset and layout.kind == "sequence":
         values = check_array(X, **kwargs)
     else:
         values = validate_data(estimator, X, reset=reset, **kwargs)
     n, steps = values.shape
     seqs = Sequences(values[:, :, None], np.full(n, steps, dtype=np.int64))
     seqs = _strip(estimator, seqs, mask_value)
-    return _finish(estimator, seqs, "fixed", reset, False, validated=True)
+    return _finish(estimator, seqs, "fixed", reset, False, layout, validated=True)
 
 
 def _strip(estimator, seqs: Sequences, mask_value) -> Sequences:
@@ -315,6 +353,42 @@ def _strip(estimator, seqs: Sequences, mask_value) -> Sequences:
             "time step."
         )
     return seqs
+
+
+def _record_item_names(estimator, X, reset: bool) -> None:
+    """Feature names of a list of DataFrames: record them, or check them."""
+    names = None
+    if all(isinstance(item, pd.DataFrame) for item in X):
+        columns = [tuple(item.columns) for item in X]
+        if len(set(columns)) == 1 and all(isinstance(c, str) for c in columns[0]):
+            names = np.asarray(columns[0], dtype=object)
+    if reset:
+        if names is not None:
+            estimator.feature_names_in_ = names
+        return
+    fitted = getattr(estimator, "feature_names_in_", None)
+    if names is not None and fitted is not None and list(names) != list(fitted):
+        raise ValueError(
+            f"The feature names of X, {list(names)}, differ from those seen in "
+            f"fit, {list(fitted)}; pass the columns in the fitted order."
+        )
+
+
+def _warn_if_long_table(estimator, X) -> None:
+    """A few named columns read as time steps is likely a long table."""
+    if not isinstance(X, pd.DataFrame) or X.shape[1] > _LONG_TABLE_COLUMNS:
+        return
+    if all(isinstance(c, str) for c in X.columns):
+        warnings.warn(
+            f"{_name(estimator)} reads each row of this DataFrame as one "
+            f"univariate sequence of {X.shape[1]} steps, its columns "
+            f"{list(X.columns)} in order. If the rows are time steps and the "
+            "columns features (a long table with an id column), turn it into "
+            "sequences with sklearn_rnn.sequences_from_frame(df, id_col, "
+            "time_col).",
+            UserWarning,
+            stacklevel=5,
+        )
 
 
 def _warn_if_token_like(estimator, X) -> None:
@@ -345,14 +419,15 @@ def _warn_if_token_like(estimator, X) -> None:
 def _finish(
     estimator,
     seqs: Sequences,
-    layout: str,
+    kind: str,
     reset: bool,
     token_ids: bool,
+    layout: InputLayout | None,
     *,
     validated: bool = False,
-) -> Sequences:
+) -> tuple[Sequences, InputLayout]:
     if token_ids:
-        layout = "tokens"
+        kind = "tokens"
         n_features = 1
     else:
         n_features = seqs.values.shape[-1]
@@ -360,26 +435,23 @@ def _finish(
         if not validated:
             _forget_feature_names(estimator)
             estimator.n_features_in_ = n_features
-        estimator._input_layout = layout
-        return seqs
-    fitted = estimator._input_layout
-    if fitted == "fixed" and layout == "sequence":
+        return seqs, InputLayout(kind, estimator.n_features_in_)
+    if layout.kind == "fixed" and kind == "sequence":
         raise ValueError(
             f"{_name(estimator)} was fitted on 2-D input (n_samples, "
-            f"{estimator.n_features_in_} steps) and expects 2-D input of that width; "
+            f"{layout.n_features} steps) and expects 2-D input of that width; "
             "got 3-D or variable-length input. Fit on 3-D or ragged input to "
             "predict sequences of any length."
         )
-    if fitted == "sequence" and n_features != estimator.n_features_in_:
+    if layout.kind == "sequence" and n_features != layout.n_features:
         hint = ""
-        if layout == "fixed" and seqs.values.shape[1] == estimator.n_features_in_:
+        if kind == "fixed" and seqs.values.shape[1] == layout.n_features:
             hint = (
                 " To predict one sequence of shape (T, F), pass it in a list: "
                 "predict([x])."
             )
         raise ValueError(
             f"X has {n_features} features per time step, but {_name(estimator)} is "
-            f"expecting {estimator.n_features_in_} features per time step as "
-            f"input.{hint}"
+            f"expecting {layout.n_features} features per time step as input.{hint}"
         )
-    return seqs
+    return seqs, layout

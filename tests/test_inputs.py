@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import FAST
+from conftest import BATCH_TOL, FAST
 from numpy.testing import assert_allclose
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
@@ -81,7 +81,7 @@ def test_ragged_predictions_do_not_depend_on_batch_padding(
         cell=cell, pooling=pooling, bidirectional=bidirectional, num_layers=2, **FAST
     ).fit(X, y)
     alone, together = _with_batch_neighbours(clf, X)
-    assert_allclose(alone, together, rtol=1e-5, atol=1e-6)
+    assert_allclose(alone, together, **BATCH_TOL)
 
 
 def _pad(seqs, width, where):
@@ -112,7 +112,7 @@ def test_token_ids_ragged_post_and_pre_padded_agree(cell, pooling, bidirectional
     for width in (9, 15):
         for where in ("post", "pre"):
             padded = clf.predict_proba(_pad(seqs, width, where))
-            assert_allclose(padded, ragged, rtol=1e-5, atol=1e-6)
+            assert_allclose(padded, ragged, **BATCH_TOL)
 
 
 def test_token_models_learn_the_vocabulary_size():

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from conftest import FAST
+from conftest import BATCH_TOL, FAST
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.pipeline import make_pipeline
 from skorch.callbacks import Callback
@@ -351,7 +351,7 @@ def test_mask_value_makes_padded_floats_equal_the_ragged_list(
     X = [x + 5.0 for x in X]  # keep real values away from the mask value
     clf = RNNClassifier(**FAST, mask_value=mask_value, pooling="mean").fit(X, y)
     padded = SequencePadder(padding=padding, value=mask_value).fit_transform(X)
-    assert_allclose(clf.predict_proba(padded), clf.predict_proba(X), rtol=1e-5)
+    assert_allclose(clf.predict_proba(padded), clf.predict_proba(X), **BATCH_TOL)
     # ... and training on the padded array is training on the sequences.
     clf2 = RNNClassifier(**FAST, mask_value=mask_value, pooling="mean")
     clf2.fit(padded, y)
@@ -368,7 +368,7 @@ def test_nan_padded_wide_table_is_read_as_ragged():
     # The same rows pre-padded instead of post-padded: the same predictions.
     pre = np.array([np.roll(row, int(np.isnan(row).sum())) for row in X])
     assert np.isnan(pre[0, :2]).all()
-    assert_allclose(reg.predict(pre), reg.predict(X), rtol=1e-5)
+    assert_allclose(reg.predict(pre), reg.predict(X), **BATCH_TOL)
 
 
 def test_mask_value_only_strips_the_ends():
@@ -382,7 +382,7 @@ def test_mask_value_only_strips_the_ends():
     inner = clf.predict(seqs([1.0, 0.0, 2.0], [1.0, 2.0]))
     assert not np.isclose(inner[0], inner[1])
     ends = clf.predict(seqs([0.0, 0.0, 3.0], [3.0], [3.0, 0.0]))
-    assert_allclose(ends, ends[0], rtol=1e-6)
+    assert_allclose(ends, ends[0], **BATCH_TOL)
 
 
 # ----------------------------------------------------------- guardrails
@@ -420,7 +420,7 @@ def test_sample_weight_is_routed_inside_a_pipeline_under_cross_validate(data):
     weight = np.where(y == 1, 3.0, 1.0)
     with sklearn.config_context(enable_metadata_routing=True):
         clf = RNNClassifier(**FAST).set_fit_request(sample_weight=True)
-        clf.set_score_request(sample_weight=False)
+        clf.set_score_request(sample_weight=True)
         pipe = make_pipeline(SequenceScaler(), clf)
         scores = cross_validate(
             pipe, X, y, cv=2, params={"sample_weight": weight}, return_estimator=True
@@ -432,6 +432,20 @@ def test_sample_weight_is_routed_inside_a_pipeline_under_cross_validate(data):
             cv=2,
             return_estimator=True,
         )
+    assert np.isfinite(scores["test_score"]).all()
     fitted = scores["estimator"][0][-1]
     plain = unweighted["estimator"][0][-1]
     assert not np.allclose(fitted.predict_proba(X), plain.predict_proba(X))
+
+
+def test_verbose_log_is_plain_text_and_names_the_estimator(data, capsys):
+    X, y = data
+    clf = RNNClassifier(**FAST, verbose=1, warm_start=True).fit(X, y)
+    out = capsys.readouterr().out
+    assert "\x1b[" not in out
+    assert out.splitlines()[0].startswith("RNNClassifier(")
+    assert "train_loss" in out
+    clf.set_params(verbose=0).fit(X, y)
+    assert capsys.readouterr().out == ""
+    clf.set_params(verbose=1, lr=0.01).fit(X, y)
+    assert "lr=0.01" in capsys.readouterr().out

@@ -1,6 +1,7 @@
 """Each constructor parameter of SPEC 2.1 does what it says."""
 
 import copy
+import warnings
 
 import numpy as np
 import pytest
@@ -21,7 +22,7 @@ def data():
 
 
 def _params(module):
-    return [p.detach().clone() for p in module.parameters()]
+    return [p.detach().cpu().clone() for p in module.parameters()]
 
 
 @pytest.mark.parametrize(
@@ -269,3 +270,19 @@ def test_early_stopping_warns_when_max_epochs_cut_training_short(data):
 
     with pytest.warns(ConvergenceWarning, match="still improving"):
         RNNClassifier(**{**FAST, "max_epochs": 2}, early_stopping=True).fit(*data)
+
+
+def test_a_fit_still_learning_when_max_epochs_ends_warns():
+    from sklearn.exceptions import ConvergenceWarning
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(64, 5, 2)).astype(np.float32)
+    y = X.sum(axis=(1, 2))
+    with pytest.warns(ConvergenceWarning, match="training loss was still falling"):
+        RNNRegressor(**{**FAST, "max_epochs": 4}).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        # A learning rate too small to move: nothing is still learning.
+        RNNRegressor(**FAST, optimizer="sgd", lr=1e-12).fit(X, y)
+        # partial_fit runs one epoch at a time: never a warning.
+        RNNRegressor(**FAST).partial_fit(X, y)

@@ -311,7 +311,7 @@ n_channels), or list of array-like
                 )
             self._future_steps_ = future
             # What forecast() feeds: 2-D models need rows of the fitted width.
-            fixed = self._input_layout == "fixed"
+            fixed = self._layout.kind == "fixed"
             self._window_length = longest if fixed else (self.lookback or longest)
         elif self._future_steps_ and (
             self._future_steps(seqs, self.horizon_) != self._future_steps_
@@ -338,7 +338,9 @@ n_channels), or list of array-like
     def _window_scale(self, X) -> np.ndarray:
         """Standard deviation of each row's observed target (flat rows: 1)."""
         token_ids = self._module_kwargs_["embedding_dim"] is not None
-        seqs = check_sequences(self, X, reset=False, token_ids=token_ids)
+        seqs, _ = check_sequences(
+            self, X, reset=False, token_ids=token_ids, layout=self._layout
+        )
         return window_stats(self._crop(seqs)[1])[1]
 
     # ------------------------------------------------------------ intervals
@@ -580,7 +582,7 @@ or dict, default=None
                     ]
                 )
                 X = future_layout(X, future)
-            elif self._input_layout == "fixed":
+            elif self._layout.kind == "fixed":
                 X = X[:, :, 0]
             out = self.predict(X).reshape(len(items), horizon)
             if block == 0:

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from .._frames import split_long_frame
 from .._sequences import Sequences, starts_of
 
 
@@ -264,31 +265,7 @@ def collect_series(
                 "id_col and time_col name columns of a long DataFrame; got "
                 f"{type(series).__name__}."
             )
-        for what, col in (("id_col", id_col), ("time_col", time_col)):
-            if col is not None and col not in series.columns:
-                raise ValueError(
-                    f"{what}={col!r} is not a column of the DataFrame; columns: "
-                    f"{list(series.columns)}."
-                )
-        if id_col is None:
-            groups = [(None, series)]
-        else:
-            groups = list(series.groupby(id_col, sort=False))
-        pieces = {}
-        for key, frame in groups:
-            if time_col is not None:
-                frame = frame.sort_values(time_col, kind="stable")
-                index = pd.Index(frame[time_col])
-                if isinstance(index, pd.DatetimeIndex) and index.freq is None:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        freq = pd.infer_freq(index) if len(index) > 2 else None
-                    if freq is not None:
-                        index = pd.DatetimeIndex(index, freq=freq)
-                frame = frame.set_index(index)
-            pieces[key] = frame.drop(
-                columns=[c for c in (id_col, time_col) if c is not None]
-            )
+        pieces = split_long_frame(series, id_col, time_col)
         if id_col is None:
             return collect_series(
                 pieces[None],

@@ -1,0 +1,162 @@
+"""Long tables in, sequences out. Torch-free.
+
+Data scientists hold sequences as long tables: one row per time step, an
+id column saying which sequence the row belongs to, a time column, feature
+columns and often a label. :func:`split_long_frame` is the one reader of
+such tables: the classification side (:func:`sequences_from_frame`) and the
+forecasting side (panels with ``id_col=``/``time_col=``) both use it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def split_long_frame(
+    frame: Any, id_col: Any = None, time_col: Any = None
+) -> dict[Any, pd.DataFrame]:
+    """Split a long DataFrame into one frame per id, each sorted by time.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per time step.
+    id_col : hashable or None, default=None
+        Column naming the sequence of each row; None reads the whole table
+        as one sequence (key None).
+    time_col : hashable or None, default=None
+        Column to sort each sequence by (stable); it becomes the index (a
+        DatetimeIndex gets its frequency inferred). None keeps row order.
+
+    Returns
+    -------
+    dict
+        ``{id: frame}`` in order of first appearance, without the id and
+        time columns.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            "id_col and time_col name columns of a long DataFrame; got "
+            f"{type(frame).__name__}."
+        )
+    for what, col in (("id_col", id_col), ("time_col", time_col)):
+        if col is not None and col not in frame.columns:
+            raise ValueError(
+                f"{what}={col!r} is not a column of the DataFrame; columns: "
+                f"{list(frame.columns)}."
+            )
+    groups = [(None, frame)] if id_col is None else frame.groupby(id_col, sort=False)
+    pieces = {}
+    for key, part in groups:
+        if time_col is not None:
+            part = part.sort_values(time_col, kind="stable")
+            index = pd.Index(part[time_col])
+            if isinstance(index, pd.DatetimeIndex) and index.freq is None:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    freq = pd.infer_freq(index) if len(index) > 2 else None
+                if freq is not None:
+                    index = pd.DatetimeIndex(index, freq=freq)
+            part = part.set_index(index)
+        pieces[key] = part.drop(
+            columns=[c for c in (id_col, time_col) if c is not None]
+        )
+    return pieces
+
+
+def sequences_from_frame(
+    frame: pd.DataFrame,
+    id_col: Any,
+    time_col: Any = None,
+    columns: list | None = None,
+    target: Any = None,
+    *,
+    return_ids: bool = False,
+):
+    """Turn a long table into the ragged sequences the estimators take.
+
+    Each id becomes one sequence of shape ``(T_i, F)``: its rows sorted by
+    ``time_col``, as a DataFrame whose column names the estimators record
+    as ``feature_names_in_``. With ``target``, each sequence gets one
+    label, which must be the same on all its rows.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per time step: ``id_col``, optionally ``time_col``, feature
+        columns and optionally ``target``.
+    id_col : hashable
+        Column naming the sequence each row belongs to.
+    time_col : hashable or None, default=None
+        Column giving the order of the steps; None keeps row order.
+    columns : list or None, default=None
+        Feature columns, in this order; None takes every column other than
+        ``id_col``, ``time_col`` and ``target``.
+    target : hashable or None, default=None
+        Column holding each sequence's label.
+    return_ids : bool, default=False
+        Also return the id of each sequence.
+
+    Returns
+    -------
+    X : list of DataFrame
+        One ``(T_i, F)`` frame per id, in order of first appearance.
+    y : ndarray of shape (n_ids,)
+        The label of each sequence; only with ``target``.
+    ids : ndarray of shape (n_ids,)
+        Only with ``return_ids=True``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_rnn import sequences_from_frame
+    >>> df = pd.DataFrame({
+    ...     "sample_id": [7, 7, 7, 8, 8],
+    ...     "t": [2, 0, 1, 0, 1],
+    ...     "acc_x": [0.3, 0.1, 0.2, 1.0, 1.1],
+    ...     "label": ["walk", "walk", "walk", "run", "run"],
+    ... })
+    >>> X, y = sequences_from_frame(df, "sample_id", "t", target="label")
+    >>> [x["acc_x"].tolist() for x in X], y.tolist()
+    ([[0.1, 0.2, 0.3], [1.0, 1.1]], ['walk', 'run'])
+    """
+    if target is not None and target not in frame.columns:
+        raise ValueError(
+            f"target={target!r} is not a column of the DataFrame; columns: "
+            f"{list(frame.columns)}."
+        )
+    pieces = split_long_frame(frame, id_col, time_col)
+    if columns is None:
+        columns = [c for c in next(iter(pieces.values())).columns if c != target]
+    else:
+        columns = list(columns)
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise ValueError(
+                f"columns {missing} are not columns of the DataFrame; columns: "
+                f"{list(frame.columns)}."
+            )
+    if not columns:
+        raise ValueError("No feature columns are left once id, time and target go.")
+    X, labels = [], []
+    for key, part in pieces.items():
+        X.append(part[columns])
+        if target is not None:
+            values = part[target].unique()
+            if len(values) != 1:
+                raise ValueError(
+                    f"Sequence {key!r} has {len(values)} different values in "
+                    f"target={target!r} ({values[:3].tolist()}...); a sequence "
+                    "needs one label."
+                )
+            labels.append(values[0])
+    out = [X]
+    if target is not None:
+        out.append(np.asarray(labels))
+    if return_ids:
+        out.append(np.asarray(list(pieces)))
+    return out[0] if len(out) == 1 else tuple(out)
