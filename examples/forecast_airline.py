@@ -12,6 +12,7 @@ next to this script (or to the path given as the first argument).
 """
 
 # %%
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -23,7 +24,12 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from sklearn_rnn import RNNForecaster, make_windows
 
-DATA = Path(__file__).resolve().parent / "data" / "airline_passengers.csv"
+# SKLEARN_RNN_EXAMPLE_QUICK=1 runs a reduced version (the docs gallery does).
+QUICK = os.environ.get("SKLEARN_RNN_EXAMPLE_QUICK", "") not in ("", "0")
+# The folder of this file (sphinx-gallery runs examples from their folder
+# without __file__).
+HERE = Path(globals().get("__file__", "forecast_airline.py")).resolve().parent
+DATA = HERE / "data" / "airline_passengers.csv"
 HOLDOUT = 24
 SEASON = 12
 
@@ -72,7 +78,7 @@ def rnn_forecast(train: pd.Series, seed: int) -> tuple[pd.Series, dict]:
         RNNForecaster(
             horizon=SEASON,
             cell="lstm",
-            max_epochs=150,
+            max_epochs=20 if QUICK else 150,
             batch_size=16,
             lr=5e-3,
             random_state=seed,
@@ -113,6 +119,9 @@ def plot(series, train, forecasts: dict, path: Path) -> Path | None:
 
 def main(seeds=(0,), png: Path | None = None) -> dict:
     torch.set_num_threads(min(2, torch.get_num_threads()))
+    if QUICK:
+        print("Quick mode (SKLEARN_RNN_EXAMPLE_QUICK=1): shortened training, so")
+        print("scores are below the full run's (see the README).")
     series = load_passengers()
     train, test = series.iloc[:-HOLDOUT], series.iloc[-HOLDOUT:]
     results = {}
@@ -136,11 +145,14 @@ def main(seeds=(0,), png: Path | None = None) -> dict:
     print(f"{'24-month forecast from Jan 1959':32s} {'MAE':>7s} {'MAPE':>7s}")
     for name, (err, pct) in results.items():
         print(f"{name:32s} {err:7.1f} {pct:6.1f}%")
-    path = plot(series, train, forecasts, png or Path(__file__).with_suffix(".png"))
+    path = plot(series, train, forecasts, png or HERE / "forecast_airline.png")
     if path is not None:
         print(f"plot written to {path}")
     return {name: pct for name, (_, pct) in results.items()}
 
 
 if __name__ == "__main__":
-    main(seeds=(0, 1, 2), png=Path(sys.argv[1]) if len(sys.argv) > 1 else None)
+    main(
+        seeds=(0,) if QUICK else (0, 1, 2),
+        png=Path(sys.argv[1]) if len(sys.argv) > 1 else None,
+    )

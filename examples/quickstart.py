@@ -9,6 +9,8 @@ Runs in seconds on a laptop CPU, and on a GPU without code change.
 """
 
 # %%
+import os
+
 import numpy as np
 import torch
 from sklearn.datasets import load_digits
@@ -18,6 +20,11 @@ from sklearn.preprocessing import FunctionTransformer
 
 from sklearn_rnn import RNNClassifier, RNNRegressor, SequenceScaler
 
+# SKLEARN_RNN_EXAMPLE_QUICK=1 trains fewer epochs (the docs gallery does).
+QUICK = os.environ.get("SKLEARN_RNN_EXAMPLE_QUICK", "") not in ("", "0")
+REGRESSION_EPOCHS = 5 if QUICK else 60
+DIGITS_EPOCHS = 3 if QUICK else 30
+
 
 def regression_demo(seed: int = 0) -> float:
     """Fit a vanilla RNN on 'sum of the steps'; return the test R^2."""
@@ -26,7 +33,11 @@ def regression_demo(seed: int = 0) -> float:
     y = X.sum(axis=(1, 2)) + rng.normal(scale=0.1, size=1000)
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=seed)
     model = RNNRegressor(
-        cell="rnn", hidden_size=50, max_epochs=60, lr=3e-3, random_state=seed
+        cell="rnn",
+        hidden_size=50,
+        max_epochs=REGRESSION_EPOCHS,
+        lr=3e-3,
+        random_state=seed,
     )
     model.fit(X_train, y_train)
     return model.score(X_test, y_test)
@@ -51,14 +62,18 @@ def digits_demo(seed: int = 0) -> tuple[float, float]:
     rows_train, rows_test = pixels_to_rows(X_train), pixels_to_rows(X_test)  # (n, 8, 8)
     clf = make_pipeline(
         SequenceScaler(),
-        RNNClassifier(hidden_size=64, max_epochs=30, lr=0.005, random_state=seed),
+        RNNClassifier(
+            hidden_size=64, max_epochs=DIGITS_EPOCHS, lr=0.005, random_state=seed
+        ),
     )
     accuracy = clf.fit(rows_train, y_train).score(rows_test, y_test)
     # Any scikit-learn step works in front: here, flat pixel vectors in.
     reg = make_pipeline(
         FunctionTransformer(pixels_to_rows),
         SequenceScaler(),
-        RNNRegressor(hidden_size=64, max_epochs=30, lr=0.005, random_state=seed),
+        RNNRegressor(
+            hidden_size=64, max_epochs=DIGITS_EPOCHS, lr=0.005, random_state=seed
+        ),
     )
     r2 = reg.fit(X_train, y_train).score(X_test, y_test)
     return accuracy, r2
@@ -66,6 +81,9 @@ def digits_demo(seed: int = 0) -> tuple[float, float]:
 
 def main() -> dict:
     torch.set_num_threads(min(2, torch.get_num_threads()))
+    if QUICK:
+        print("Quick mode (SKLEARN_RNN_EXAMPLE_QUICK=1): shortened training, so")
+        print("scores are below the full run's (see the README).")
     r2_sum = regression_demo()
     print(f"RNN(50) on 'sum of 10 steps': test R^2 = {r2_sum:.3f}")
     accuracy, r2_digits = digits_demo()

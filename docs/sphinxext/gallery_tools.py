@@ -10,6 +10,7 @@ conf.py, so that Sphinx can pickle the configuration.
 from __future__ import annotations
 
 import shutil
+import warnings
 from pathlib import Path
 
 PNG_DIR = Path(__file__).resolve().parents[1] / "_build" / "example_pngs"
@@ -25,7 +26,15 @@ def reset_argv(gallery_conf, script_vars) -> list[str]:
 
 
 def reset_png(gallery_conf, fname, when=None) -> None:
-    """Before each example: an empty PNG directory."""
+    """Before each example: an empty PNG directory, and no ConvergenceWarning.
+
+    The quick runs stop training early on purpose; their warnings would only
+    clutter the printed output (sphinx-gallery resets warning filters, so
+    this is set before every example).
+    """
+    from sklearn.exceptions import ConvergenceWarning
+
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
     PNG_DIR.mkdir(parents=True, exist_ok=True)
     for stale in PNG_DIR.glob("*.png"):
         stale.unlink()
