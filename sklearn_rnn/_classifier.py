@@ -19,7 +19,10 @@ from ._docstrings import fill_doc
 
 def _check_label_types(y) -> None:
     """Missing or mixed-type labels are errors that say so."""
-    labels = np.asarray(y, dtype=object).ravel()
+    labels = np.asarray(y)
+    if labels.dtype.kind != "O":
+        return  # one numpy dtype: neither None nor a mix
+    labels = labels.ravel()
     if any(label is None for label in labels):
         raise ValueError(
             "y contains None (a missing label); drop those samples or fill in "
