@@ -264,7 +264,7 @@ def _fit_one(job):
 
 def baselines(task):
     """Simple baselines fitted in this run: name -> scores."""
-    from sklearn.dummy import DummyRegressor
+    from sklearn.dummy import DummyClassifier, DummyRegressor
     from sklearn.linear_model import LogisticRegression, RidgeCV
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.pipeline import make_pipeline
@@ -294,6 +294,7 @@ def baselines(task):
     Xte = Xte.reshape(len(Xte), -1)
     if kind == "clf":
         models = {
+            "majority class": DummyClassifier(strategy="most_frequent"),
             "1-NN Euclidean": KNeighborsClassifier(n_neighbors=1),
             "LogisticRegression (flattened)": make_pipeline(
                 StandardScaler(), LogisticRegression(max_iter=2000)

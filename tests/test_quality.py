@@ -23,6 +23,7 @@ def test_quality_quick_prints_the_table(tmp_path):
     assert any(line.startswith("data set") for line in lines)
     digits = next(line for line in lines if line.startswith("digits"))
     assert "accuracy" in digits and "1-NN Euclidean" in digits
+    assert "majority class" in digits
     synthetic = next(line for line in lines if line.startswith("synthetic"))
     assert "r2" in synthetic and "RidgeCV" in synthetic
     assert out.exists()
