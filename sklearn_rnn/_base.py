@@ -50,9 +50,9 @@ _MODULE_PARAMS = (
 )
 
 
-# A fit whose training loss fell by more than this share over its last two
-# epochs was still learning when max_epochs ended it.
-_STILL_LEARNING = 0.01
+# A fit whose last two epochs brought more than this share of all the fall
+# of its training loss was still learning when max_epochs ended it.
+_STILL_LEARNING = 0.05
 # An embedding larger than this is refused: ids that imply it are not dense.
 _MAX_EMBEDDING_BYTES = 2 * 2**30
 
@@ -272,9 +272,15 @@ n_features), or list of array-like
                 f"y must be an array-like of targets; got the string {y!r}."
             )
         if _num_samples(y) != len(seqs):
+            hint = ""
+            if _num_samples(y) == 1:
+                hint = (
+                    ". If X is one sequence of shape (T, F), pass it in a list: "
+                    "fit([x], y)"
+                )
             raise ValueError(
                 "Found input variables with inconsistent numbers of samples: "
-                f"[{len(seqs)}, {_num_samples(y)}]"
+                f"[{len(seqs)}, {_num_samples(y)}]{hint}"
             )
         weight = _check_sample_weight(
             sample_weight,
@@ -337,9 +343,11 @@ n_features), or list of array-like
     def _warn_if_unfinished(self, done: int, epochs: int) -> None:
         """``ConvergenceWarning`` when ``max_epochs`` ended a fit still learning.
 
-        With early stopping: it never stopped. Without: the training loss
-        fell by more than 1% over the last two epochs (as ``MLPClassifier``
-        warns when ``max_iter`` ends before ``tol`` is met).
+        With early stopping: it never stopped. Without: over the last two
+        epochs the training loss still fell by more than ``tol`` and by more
+        than 5% of all it fell since the first epoch: a loss still on its
+        way down (a steady creep included), not one levelling off near its
+        floor (as ``MLPClassifier`` warns when ``max_iter`` ends first).
         """
         history = self.net_.history[done:]
         if len(history) != epochs or epochs < 2:
@@ -355,8 +363,10 @@ n_features), or list of array-like
         elif epochs < 3:
             return
         else:
+            first = history[0]["train_loss"]
             before, last = history[-3]["train_loss"], history[-1]["train_loss"]
-            if not last < (1 - _STILL_LEARNING) * before:
+            recent, total = before - last, first - last
+            if not (recent > self.tol and recent > _STILL_LEARNING * total):
                 return
             message = (
                 f"{name} ran all max_epochs={epochs} epochs and the training loss "
@@ -364,7 +374,9 @@ n_features), or list of array-like
                 "epochs); raise max_epochs (or lr), or set early_stopping=True to "
                 "stop when the validation loss stops improving."
             )
-        warnings.warn(message, ConvergenceWarning, stacklevel=5)
+        # Past this method, _train_steps, _train, fit and sklearn's
+        # _fit_context wrapper: the warning points at the user's call.
+        warnings.warn(message, ConvergenceWarning, stacklevel=6)
 
     def _training_device(self, first: bool) -> torch.device:
         """Where this fit trains.

@@ -19,7 +19,9 @@ from ._docstrings import fill_doc
 
 def _check_label_types(y) -> None:
     """Missing or mixed-type labels are errors that say so."""
-    labels = np.asarray(y)
+    # A list of mixed labels would become strings in np.asarray: look at it
+    # as objects.
+    labels = np.asarray(y) if hasattr(y, "dtype") else np.asarray(y, dtype=object)
     if labels.dtype.kind != "O":
         return  # one numpy dtype: neither None nor a mix
     labels = labels.ravel()
@@ -192,7 +194,9 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
             if len(self.classes_) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes in "
-                    f"the data; got only one class: {self.classes_[0]!r}."
+                    f"the data; got only one class: {self.classes_.tolist()[0]!r}. In "
+                    "partial_fit, pass every label of the problem with classes= "
+                    "on the first call."
                 )
         unseen = np.setdiff1d(y, self.classes_)
         if len(unseen):

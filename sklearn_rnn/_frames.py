@@ -49,23 +49,59 @@ def split_long_frame(
                 f"{what}={col!r} is not a column of the DataFrame; columns: "
                 f"{list(frame.columns)}."
             )
-    groups = [(None, frame)] if id_col is None else frame.groupby(id_col, sort=False)
+    if id_col is None:
+        codes = np.zeros(len(frame), dtype=np.int64)
+        keys = [None]
+    else:
+        ids = frame[id_col]
+        if ids.isna().any():
+            row = int(np.flatnonzero(ids.isna().to_numpy())[0])
+            raise ValueError(
+                f"id_col={id_col!r} is missing in row {row}; every row needs the "
+                "id of its sequence."
+            )
+        codes, keys = pd.factorize(ids)  # ids in order of first appearance
+    # One stable sort by (id, time) and one split: no per-group sorting.
+    if time_col is None:
+        order = np.argsort(codes, kind="stable")
+    else:
+        times = frame[time_col].to_numpy()
+        order = np.lexsort((times, codes))
+        same_id = codes[order][1:] == codes[order][:-1]
+        repeated = same_id & (times[order][1:] == times[order][:-1])
+        if repeated.any():
+            key = keys[codes[order][int(np.flatnonzero(repeated)[0])]]
+            raise ValueError(
+                f"Sequence {key!r} has two rows at the same {time_col}="
+                f"{times[order][int(np.flatnonzero(repeated)[0])]!r}; each time "
+                "step of a sequence needs one row."
+            )
+    ordered = frame.iloc[order].drop(
+        columns=[c for c in (id_col, time_col) if c is not None]
+    )
+    if time_col is not None:
+        ordered.index = pd.Index(times[order])
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    starts = np.concatenate(([0], bounds))
+    ends = np.concatenate((bounds, [len(order)]))
     pieces = {}
-    for key, part in groups:
-        if time_col is not None:
-            part = part.sort_values(time_col, kind="stable")
-            index = pd.Index(part[time_col])
-            if isinstance(index, pd.DatetimeIndex) and index.freq is None:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    freq = pd.infer_freq(index) if len(index) > 2 else None
-                if freq is not None:
-                    index = pd.DatetimeIndex(index, freq=freq)
-            part = part.set_index(index)
-        pieces[key] = part.drop(
-            columns=[c for c in (id_col, time_col) if c is not None]
-        )
+    for key, start, end in zip(keys, starts, ends, strict=True):
+        part = ordered.iloc[start:end]
+        if isinstance(part.index, pd.DatetimeIndex):
+            part = part.set_axis(_with_freq(part.index), axis=0)
+        pieces[key] = part
     return pieces
+
+
+def _with_freq(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """The index with its frequency inferred, where there is one."""
+    if len(index) > 2:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            freq = pd.infer_freq(index)
+        if freq is not None:
+            index = pd.DatetimeIndex(index, freq=freq)
+    return index
 
 
 def sequences_from_frame(
@@ -124,14 +160,18 @@ def sequences_from_frame(
     >>> [x["acc_x"].tolist() for x in X], y.tolist()
     ([[0.1, 0.2, 0.3], [1.0, 1.1]], ['walk', 'run'])
     """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            "sequences_from_frame expects a long DataFrame; got "
+            f"{type(frame).__name__}."
+        )
     if target is not None and target not in frame.columns:
         raise ValueError(
             f"target={target!r} is not a column of the DataFrame; columns: "
             f"{list(frame.columns)}."
         )
-    pieces = split_long_frame(frame, id_col, time_col)
     if columns is None:
-        columns = [c for c in next(iter(pieces.values())).columns if c != target]
+        columns = [c for c in frame.columns if c not in (id_col, time_col, target)]
     else:
         columns = list(columns)
         missing = [c for c in columns if c not in frame.columns]
@@ -142,18 +182,26 @@ def sequences_from_frame(
             )
     if not columns:
         raise ValueError("No feature columns are left once id, time and target go.")
-    X, labels = [], []
-    for key, part in pieces.items():
-        X.append(part[columns])
-        if target is not None:
-            values = part[target].unique()
-            if len(values) != 1:
-                raise ValueError(
-                    f"Sequence {key!r} has {len(values)} different values in "
-                    f"target={target!r} ({values[:3].tolist()}...); a sequence "
-                    "needs one label."
-                )
-            labels.append(values[0])
+    for what, col in (("id_col", id_col), ("time_col", time_col)):
+        if col is not None and col not in frame.columns:
+            raise ValueError(
+                f"{what}={col!r} is not a column of the DataFrame; columns: "
+                f"{list(frame.columns)}."
+            )
+    keep = [c for c in (id_col, time_col) if c is not None] + columns
+    pieces = split_long_frame(frame[keep], id_col, time_col)
+    X = list(pieces.values())
+    labels = []
+    if target is not None:
+        by_id = frame.groupby(id_col, sort=False)[target]
+        counts = by_id.nunique(dropna=False)
+        if (counts > 1).any():
+            key = counts.index[int(np.flatnonzero(counts.to_numpy() > 1)[0])]
+            raise ValueError(
+                f"Sequence {key!r} has {counts[key]} different values in "
+                f"target={target!r}; a sequence needs one label."
+            )
+        labels = by_id.first().to_numpy()
     out = [X]
     if target is not None:
         out.append(np.asarray(labels))

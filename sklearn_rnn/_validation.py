@@ -27,7 +27,14 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array, validate_data
 
-from ._sequences import Sequences, real_spans, starts_of, strip_padding, unpad
+from ._sequences import (
+    Sequences,
+    padding_steps,
+    real_spans,
+    starts_of,
+    strip_padding,
+    unpad,
+)
 
 _INT64_MAX = np.iinfo(np.int64).max
 # A DataFrame with at most this many named columns, read as 2-D sequences,
@@ -156,7 +163,19 @@ def _as_token_ids(estimator, values: np.ndarray) -> np.ndarray:
 
 def _padded_tokens(estimator, X) -> Sequences:
     """Strip pre- or post-padding (id 0) from a 2-D array of token ids."""
-    X = check_array(X, dtype=None, ensure_all_finite=True)
+    if np.ndim(X) != 2:
+        raise ValueError(
+            f"{_name(estimator)} with embedding_dim set expects token ids as a "
+            "2-D array (n_samples, n_steps), padded with 0, or a list of 1-D id "
+            f"arrays; got {np.ndim(X)}-D input."
+        )
+    try:
+        X = check_array(X, dtype=None, ensure_all_finite=True)
+    except ValueError as exc:
+        raise ValueError(
+            f"{exc} Token ids must be integers, padded with 0 "
+            "(SequencePadder(value=0), its default)."
+        ) from None
     X = _as_token_ids(estimator, X)
     starts, ends = real_spans(X == 0)
     empty = ends == starts
@@ -234,9 +253,12 @@ def check_sequences(
         raise ValueError("check_sequences needs the fitted layout when reset=False.")
     if mask_value is None or token_ids:
         try:
-            return _check_sequences(
+            seqs, layout = _check_sequences(
                 estimator, X, reset, token_ids, dtype, ensure_all_finite, None, layout
             )
+            if reset and not token_ids:
+                _warn_if_zero_padded(estimator, seqs)
+            return seqs, layout
         except ValueError as exc:
             if token_ids or "NaN" not in str(exc) or "mask_value" in str(exc):
                 raise
@@ -309,6 +331,14 @@ def _check_sequences(
     if not hasattr(X, "ndim"):  # e.g. nested lists, or objects with __array__
         X = np.asarray(X)
     ndim = X.ndim
+    if ndim == 1:
+        raise ValueError(
+            f"{_name(estimator)} got a 1-D X of {X.shape[0]} values. Reshape "
+            "your data: one sequence goes in a list, [x], or as one row, "
+            "x.reshape(1, -1); a 2-D array (n_samples, n_steps) holds univariate "
+            "sequences, a 3-D array (n_samples, n_steps, n_features) "
+            "multivariate ones."
+        )
     if ndim == 3:
         values = check_array(
             X, allow_nd=True, dtype=dtype, ensure_all_finite=ensure_all_finite
@@ -358,10 +388,19 @@ def _strip(estimator, seqs: Sequences, mask_value) -> Sequences:
 def _record_item_names(estimator, X, reset: bool) -> None:
     """Feature names of a list of DataFrames: record them, or check them."""
     names = None
-    if all(isinstance(item, pd.DataFrame) for item in X):
-        columns = [tuple(item.columns) for item in X]
-        if len(set(columns)) == 1 and all(isinstance(c, str) for c in columns[0]):
-            names = np.asarray(columns[0], dtype=object)
+    if any(isinstance(item, pd.DataFrame) for item in X):
+        first = next(item for item in X if isinstance(item, pd.DataFrame))
+        for i, item in enumerate(X):
+            columns = list(getattr(item, "columns", first.columns))
+            if columns != list(first.columns):
+                raise ValueError(
+                    f"Sequence {i} of X has columns {columns}, but the first "
+                    f"DataFrame has {list(first.columns)}; every sequence needs "
+                    "the same columns in the same order (select them with "
+                    "x[columns])."
+                )
+        if all(isinstance(c, str) for c in first.columns):
+            names = np.asarray(first.columns, dtype=object)
     if reset:
         if names is not None:
             estimator.feature_names_in_ = names
@@ -371,6 +410,24 @@ def _record_item_names(estimator, X, reset: bool) -> None:
         raise ValueError(
             f"The feature names of X, {list(names)}, differ from those seen in "
             f"fit, {list(fitted)}; pass the columns in the fitted order."
+        )
+
+
+def _warn_if_zero_padded(estimator, seqs: Sequences) -> None:
+    """Most rows starting or ending in runs of all-zero steps look padded."""
+    if not seqs.uniform or seqs.values.ndim != 3 or seqs.values.shape[1] < 2:
+        return
+    starts, ends = real_spans(padding_steps(seqs.values, 0.0))
+    lengths = ends - starts
+    if (lengths < seqs.values.shape[1]).mean() >= 0.5 and len(set(lengths)) > 1:
+        warnings.warn(
+            f"Most sequences of X start or end with time steps whose features "
+            f"are all 0, over different lengths: X looks zero-padded (e.g. by "
+            f"SequencePadder). {_name(estimator)} reads those steps as data; if "
+            "they are padding, set mask_value=0.0 (or pass a list of arrays of "
+            "different lengths).",
+            UserWarning,
+            stacklevel=4,
         )
 
 

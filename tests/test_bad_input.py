@@ -5,6 +5,7 @@ never a crash from inside torch/skorch/numpy, never silent garbage.
 """
 
 import inspect
+import warnings
 
 import numpy as np
 import pytest
@@ -110,6 +111,44 @@ BAD_CALLS = [
         "scale_y",
     ),
     (
+        "1-D X",
+        lambda: _fit(X=np.arange(10.0), y=[0, 1] * 5),
+        ValueError,
+        r"in a list, \[x\]",
+    ),
+    (
+        "one (T, F) sequence with one label",
+        lambda: _fit(X=X[0], y=[1]),
+        ValueError,
+        r"fit\(\[x\], y\)",
+    ),
+    (
+        "3-D token ids",
+        lambda: _fit(X=np.ones((4, 3, 2), dtype=int), y=[0, 1] * 2, embedding_dim=2),
+        ValueError,
+        "2-D array",
+    ),
+    (
+        "NaN-padded token ids",
+        lambda: _fit(
+            X=np.array([[2.0, np.nan], [3.0, 4.0]]), y=[0, 1], embedding_dim=2
+        ),
+        ValueError,
+        "padded with 0",
+    ),
+    (
+        "labels of mixed types in a list",
+        lambda: _fit(y=["a", 1] * 15),
+        ValueError,
+        "string and numeric",
+    ),
+    (
+        "one class in a first partial_fit",
+        lambda: RNNClassifier(**FAST).partial_fit(X, np.zeros(30)),
+        ValueError,
+        "classes=",
+    ),
+    (
         "mask_value not a number",
         lambda: _fit(mask_value="pad"),
         ValueError,
@@ -199,3 +238,22 @@ def test_every_init_parameter_is_documented_and_in_get_params(Estimator):
     params_section = doc.split("Parameters\n    ----------")[1].split("Attributes")[0]
     missing = [name for name in names if f"\n    {name} : " not in params_section]
     assert not missing, f"undocumented parameters: {missing}"
+
+
+def test_predict_of_a_1d_sequence_points_to_a_list():
+    clf = _fit()
+    with pytest.raises(ValueError, match=r"\[x\]"):
+        clf.predict(X[0, :, 0])
+
+
+def test_zero_padded_floats_without_mask_value_warn():
+    from sklearn_rnn import SequencePadder
+
+    ragged = [rng.normal(size=(n, 2)) for n in range(3, 13)]
+    padded = SequencePadder().fit_transform(ragged)
+    with pytest.warns(UserWarning, match="mask_value=0.0"):
+        RNNClassifier(**FAST).fit(padded, np.arange(10) % 2)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*zero-padded")
+        RNNClassifier(**FAST, mask_value=0.0).fit(padded, np.arange(10) % 2)
+        RNNClassifier(**FAST).fit(X, Y)

@@ -56,9 +56,11 @@ def test_padding_only_token_row():
 
 
 def test_1d_x():
-    with pytest.raises(ValueError, match="Expected 2D array, got 1D array"):
+    # Not sklearn's "reshape(-1, 1)" advice: for sequences that would make
+    # every value a sequence of one step.
+    with pytest.raises(ValueError, match=r"1-D X of 10 values\. Reshape your data"):
         RNNClassifier(**FAST).fit(np.arange(10.0), np.arange(10) % 2)
-    with pytest.raises(ValueError, match="Expected 2D array, got 1D array"):
+    with pytest.raises(ValueError, match=r"in a list, \[x\]"):
         RNNClassifier(**FAST).fit([1.0, 2.0, 3.0], [0, 1, 0])
 
 

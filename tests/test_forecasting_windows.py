@@ -1,5 +1,6 @@
 """make_windows over many series, panels, covariates; calendar_features (torch-free)."""
 
+import re
 import warnings
 
 import numpy as np
@@ -167,3 +168,18 @@ def test_calendar_features_are_cyclic_and_extend_into_the_future():
         calendar_features(pd.RangeIndex(5))
     with pytest.raises(ValueError, match="Unknown calendar feature"):
         calendar_features(months, ["week"])
+
+
+@pytest.mark.parametrize(
+    "freq, dropped, where, fix",
+    [
+        ("MS", 30, "2012-06-01 00:00:00 and 2012-08-01", "asfreq('MS')"),
+        ("D", 40, "2020-02-09 00:00:00 and 2020-02-11", "asfreq('D')"),
+    ],
+)
+def test_a_gap_is_located_and_the_fix_names_the_frequency(freq, dropped, where, fix):
+    start = "2010-01-01" if freq == "MS" else "2020-01-01"
+    index = pd.date_range(start, periods=60, freq=freq)
+    series = pd.Series(np.arange(60.0), index).drop(index[dropped])
+    with pytest.raises(ValueError, match=re.escape(where) + ".*" + re.escape(fix)):
+        make_windows(series, lookback=12, horizon=3)

@@ -105,3 +105,23 @@ def test_forecasting_panels_read_long_tables_the_same_way():
     # series "a" is stored in reverse time order: windows follow time
     assert X.shape[0] == 6
     assert_allclose(sorted(y.ravel()), [0.0, 1.0, 2.0, 9.0, 10.0, 11.0])
+
+
+def test_missing_ids_and_repeated_time_steps_are_errors(long_table):
+    missing = long_table.astype({"sample_id": object})
+    missing.loc[3, "sample_id"] = None
+    with pytest.raises(ValueError, match="missing in row 3"):
+        sequences_from_frame(missing, "sample_id", "t")
+    repeated = pd.concat([long_table, long_table.iloc[[0]]])
+    with pytest.raises(ValueError, match="two rows at the same t="):
+        sequences_from_frame(repeated, "sample_id", "t")
+
+
+def test_every_dataframe_of_a_list_needs_the_same_columns(long_table):
+    X, y = sequences_from_frame(long_table, "sample_id", "t", target="label")
+    reordered = [X[0]] + [x[["acc_y", "acc_x", "acc_z"]] for x in X[1:]]
+    with pytest.raises(ValueError, match="Sequence 1 of X has columns"):
+        RNNClassifier(**FAST).fit(reordered, y)
+    clf = RNNClassifier(**FAST).fit(X, y)
+    with pytest.raises(ValueError, match="Sequence 1 of X has columns"):
+        clf.predict(reordered)

@@ -286,3 +286,17 @@ def test_a_fit_still_learning_when_max_epochs_ends_warns():
         RNNRegressor(**FAST, optimizer="sgd", lr=1e-12).fit(X, y)
         # partial_fit runs one epoch at a time: never a warning.
         RNNRegressor(**FAST).partial_fit(X, y)
+
+
+def test_no_convergence_warning_once_the_loss_levels_off():
+    from sklearn.exceptions import ConvergenceWarning
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 20, 1)).astype(np.float32)
+    y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+    with pytest.warns(ConvergenceWarning, match="still falling") as record:
+        RNNClassifier(hidden_size=16, max_epochs=5, random_state=0).fit(X, y)
+    assert record[0].filename == __file__  # points at the user's call
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        RNNClassifier(hidden_size=16, max_epochs=60, lr=1e-2, random_state=0).fit(X, y)

@@ -42,6 +42,13 @@ class BacktestResult:
     def __iter__(self):
         return iter((self.forecasts, self.errors))
 
+    def __getitem__(self, i: int):
+        # A pair: result[0] is forecasts, result[1] errors, as when unpacked.
+        return (self.forecasts, self.errors)[i]
+
+    def __len__(self) -> int:
+        return 2
+
     def errors_by(self, column: str = "step") -> pd.DataFrame:
         """The error measures per value of ``column`` (e.g. "step", "series").
 

@@ -124,15 +124,33 @@ def _check_regular(index, name: str) -> None:
             warnings.simplefilter("ignore")
             freq = pd.infer_freq(index)
         if freq is None:
-            steps = np.diff(index.asi8)
-            common = np.bincount(np.unique(steps, return_inverse=True)[1]).argmax()
-            at = int(np.argmax(steps != np.unique(steps)[common]))
+            at, freq = _first_irregular_step(index)
+            fix = f"series.asfreq({freq!r})" if freq else "series.asfreq(<frequency>)"
             raise ValueError(
                 f"The DatetimeIndex of {name} has no regular frequency (a gap or an "
                 f"uneven step between {index[at]} and {index[at + 1]}); windows "
                 "would span it and forecast could not continue it. Reindex it, "
-                "e.g. series.asfreq('MS'), and fill the gaps."
+                f"e.g. {fix}, and fill the gaps."
             )
+
+
+def _first_irregular_step(index: pd.DatetimeIndex) -> tuple[int, str | None]:
+    """Where a DatetimeIndex first leaves the frequency of its start.
+
+    The frequency is read from the first three stamps (month starts are
+    regular even though months differ in days); the position returned is
+    the step before the first stamp off that calendar.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        freq = pd.infer_freq(index[:3])
+    if freq is not None:
+        expected = pd.date_range(index[0], periods=len(index), freq=freq)
+        off = np.flatnonzero(index.asi8 != expected.asi8)
+        if len(off):
+            return max(int(off[0]) - 1, 0), freq
+    steps = np.diff(index.asi8)
+    return int(np.argmax(steps != steps[0])), freq
 
 
 def _is_names(arg: Any, frame: Any) -> bool:
