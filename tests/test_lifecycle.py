@@ -6,6 +6,7 @@ rules); none mocks the failure away.
 
 import pickle
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -317,6 +318,27 @@ def test_a_model_trained_on_cuda_keeps_training_on_a_cpu_only_machine(
     assert loaded.n_iter_ == epochs + 3
     # device="auto" trains from scratch on what this machine has.
     assert loaded.set_params(device="auto").fit(X, y).device_.type == "cpu"
+
+
+GPU_PICKLE = Path(__file__).parent / "data" / "cuda_trained_classifier.pkl"
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks a CPU-only machine")
+def test_a_model_written_on_an_h200_keeps_training_on_a_cpu_only_machine():
+    """The file was written by a fit with device="cuda" on an NVIDIA H200."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # skorch: CUDA missing, loading on cpu
+        payload = pickle.loads(GPU_PICKLE.read_bytes())
+    clf, X, y = payload["model"], payload["X"], payload["y"]
+    assert clf.device == "cuda"
+    assert clf.device_ == torch.device("cpu")
+    # TF32 on the GPU: a GPU-trained model predicts within 2e-4 on the CPU.
+    assert_allclose(clf.predict_proba(X), payload["proba"], atol=2e-4)
+    epochs = clf.n_iter_
+    clf.partial_fit(X, y)
+    clf.set_params(warm_start=True, max_epochs=2).fit(X, y)
+    assert clf.n_iter_ == epochs + 3
+    assert clf.device_ == torch.device("cpu")
 
 
 @pytest.mark.gpu
