@@ -32,8 +32,13 @@ SHARED_PARAMETERS = """\
         (both directions when bidirectional), or the mean or maximum over its
         real steps. Padding never enters.
 
-    max_epochs : int, default=20
-        Passes over the training data in ``fit``.
+    max_epochs : int, default=200
+        Most passes over the training data in ``fit``. As in
+        ``MLPClassifier``, training stops earlier once the loss has not
+        improved by more than ``tol`` for ``n_iter_no_change`` epochs (the
+        training loss, or with ``early_stopping`` the validation loss); if
+        ``max_epochs`` ends a fit that is still learning, a
+        ``ConvergenceWarning`` says so.
 
     batch_size : int, default=64
         Sequences per gradient step (and per batch at predict).
@@ -61,11 +66,13 @@ default="adam"
     validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping=True``.
 
-    n_iter_no_change : int, default=5
-        Epochs without improvement before early stopping.
+    n_iter_no_change : int, default=10
+        Epochs without improvement of the monitored loss (validation loss
+        with ``early_stopping``, training loss otherwise) before training
+        stops.
 
     tol : float, default=1e-4
-        Smallest decrease of the validation loss that counts as improvement.
+        Smallest decrease of the monitored loss that counts as improvement.
 
     device : str or torch.device, default="auto"
         ``"auto"`` uses CUDA when available, then Apple MPS, else the CPU.

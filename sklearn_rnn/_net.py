@@ -253,15 +253,19 @@ def net_params(estimator, *, train_split) -> dict:
     """
     est = estimator
     callbacks = []
-    if est.early_stopping:
-        early_stopping = EarlyStopping(
-            monitor="valid_loss",
-            patience=int(est.n_iter_no_change),
-            threshold=float(est.tol),
-            threshold_mode="abs",
-            load_best=True,
-        )
-        callbacks.append(("early_stopping", early_stopping))
+    # With early_stopping the validation loss decides and the best epoch's
+    # weights come back; otherwise, as MLPClassifier, training stops once the
+    # training loss has not improved by more than tol for n_iter_no_change
+    # epochs.
+    monitor = "valid_loss" if est.early_stopping else "train_loss"
+    stopper = EarlyStopping(
+        monitor=monitor,
+        patience=int(est.n_iter_no_change),
+        threshold=float(est.tol),
+        threshold_mode="abs",
+        load_best=bool(est.early_stopping),
+    )
+    callbacks.append((f"stop_on_{monitor}", stopper))
     if est.verbose >= 2:
         callbacks.append(("progress_bar", ProgressBar()))
     clip = None if est.clip_grad_norm is None else float(est.clip_grad_norm)
