@@ -9,6 +9,7 @@ The public estimators add a scikit-learn mixin and override a few hooks:
 from __future__ import annotations
 
 import copy
+import inspect
 import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -24,7 +25,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, _num_samples, check_is_fitted
 
 from ._data import SequenceDataset
-from ._device import resolve_device
+from ._device import check_precision, resolve_device
 from ._modules import CELLS, POOLINGS
 from ._net import (
     OPTIMIZERS,
@@ -125,6 +126,7 @@ class BaseRNNEstimator(BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "device": [str, torch.device],
+        "precision": [StrOptions({"32", "bf16"})],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "callbacks": [list, None],
@@ -310,6 +312,7 @@ n_features), or list of array-like
         if not first:
             self._check_warm_start(module_kwargs)
         device = self._training_device(first)
+        check_precision(self.precision, device)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         if not first:
             # Later partial_fit calls must not replay the first epoch's order.
@@ -509,6 +512,10 @@ n_features), or list of array-like
         return hasattr(self, "net_")
 
     def __setstate__(self, state):
+        # A model pickled before a parameter existed gets its default.
+        for name, param in inspect.signature(type(self).__init__).parameters.items():
+            if param.kind is param.KEYWORD_ONLY:
+                state.setdefault(name, param.default)
         super().__setstate__(state)
         # skorch maps a CUDA-trained net onto the CPU when CUDA is missing.
         if "net_" in state:

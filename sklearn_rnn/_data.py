@@ -2,9 +2,14 @@
 
 skorch iterates a :class:`SequenceLoader`, a ``DataLoader`` whose batch
 sampler puts sequences of similar length together (length bucketing) and
-whose dataset cuts a whole batch at once with numpy indexing
-(``__getitems__``), never sample by sample. Every ``DataLoader`` option
-(``num_workers``, ``pin_memory``, ...) keeps working.
+whose dataset cuts a whole batch at once (``__getitems__``), never sample
+by sample. Every ``DataLoader`` option (``num_workers``, ``pin_memory``,
+...) keeps working.
+
+On the host, batches are cut and padded with numpy. A dataset moved onto
+an accelerator with :meth:`SequenceDataset.to_device` keeps its steps,
+targets and weights there (one transfer) and cuts and pads each batch there
+from the flat steps and offsets: per batch only the batch's indices travel.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ class SequenceDataset(Dataset):
 
     ``dataset[idx]`` for an index array or slice returns the padded batch
     ``({"x": ..., "lengths": ...}, (y, weight))``, the shape skorch passes
-    to ``train_step``; without targets the second item is None.
+    to ``train_step``; without targets the second item is None. Lengths
+    stay on the host (packing wants them there).
     """
 
     def __init__(
@@ -43,6 +49,36 @@ class SequenceDataset(Dataset):
         self.sample_weight = (
             None if sample_weight is None else torch.from_numpy(sample_weight)
         )
+        self.device = torch.device("cpu")
+        self.resident = False  # True once to_device copied everything
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the steps, targets and weights."""
+        extra = sum(t.nbytes for t in (self.y, self.sample_weight) if t is not None)
+        return self.sequences.values.nbytes + extra
+
+    def to_device(self, device: torch.device | str) -> None:
+        """Keep steps, targets and weights on ``device``; batches are cut there.
+
+        Any device works (the CPU too: then batches are cut by torch rather
+        than numpy); the net does it for accelerators, where host work per
+        batch costs most.
+        """
+        device = torch.device(device)
+        if self.resident and device == self.device:
+            return
+        seqs = self.sequences
+        self._values = torch.from_numpy(np.ascontiguousarray(seqs.values)).to(device)
+        self._offsets = (
+            None if seqs.uniform else torch.from_numpy(seqs.offsets).to(device)
+        )
+        self._lengths = torch.from_numpy(seqs.lengths).to(device)
+        if self.y is not None:
+            self.y = self.y.to(device)
+            self.sample_weight = self.sample_weight.to(device)
+        self.device = device
+        self.resident = True
 
     def __len__(self) -> int:
         return len(self.sequences)
@@ -57,23 +93,38 @@ class SequenceDataset(Dataset):
         return self.batch(idx)
 
     def batch(self, idx: Index):
-        values, lengths = self.sequences.batch(idx)
-        X = {
-            "x": torch.from_numpy(np.ascontiguousarray(values)),
-            "lengths": torch.from_numpy(lengths),
-        }
+        if isinstance(idx, slice):
+            index = idx
+        else:
+            index = torch.from_numpy(idx).to(self.device, non_blocking=True)
+        lengths = self.sequences.lengths[idx]
+        if not self.resident:
+            values, _ = self.sequences.batch(idx)
+            values = torch.from_numpy(np.ascontiguousarray(values))
+        else:
+            values = self._device_batch(index, lengths)
+        X = {"x": values, "lengths": torch.from_numpy(lengths)}
         if self.y is None:
             return X, None
-        index = idx if isinstance(idx, slice) else torch.from_numpy(idx)
         return X, (self.y[index], self.sample_weight[index])
 
+    def _device_batch(self, index, lengths: np.ndarray) -> torch.Tensor:
+        """Cut and post-pad a batch from the steps on the device."""
+        if self._offsets is None:
+            return self._values[index]
+        steps = torch.arange(int(lengths.max()), device=self.device)
+        real = steps < self._lengths[index][:, None]
+        positions = torch.where(real, self._offsets[index][:, None] + steps, 0)
+        out = self._values[positions]
+        padding = ~real.reshape(real.shape + (1,) * (out.ndim - 2))
+        return out.masked_fill_(padding, 0)
+
     def subset(self, rows: np.ndarray) -> SequenceDataset:
-        """The samples at ``rows``, targets and weights included."""
-        y = None if self.y is None else self.y.numpy()[rows]
-        weight = None if self.sample_weight is None else self.sample_weight.numpy()
-        return SequenceDataset(
-            self.sequences.take(rows), y, None if weight is None else weight[rows]
-        )
+        """The samples at ``rows``, targets and weights included, on the host."""
+        y = None if self.y is None else self.y.cpu().numpy()[rows]
+        weight = self.sample_weight
+        weight = None if weight is None else weight.cpu().numpy()[rows]
+        return SequenceDataset(self.sequences.take(rows), y, weight)
 
 
 class BucketBatchSampler(Sampler):
@@ -142,6 +193,8 @@ class SequenceLoader(DataLoader):
         shuffle: bool = False,
         **kwargs,
     ) -> None:
+        if dataset.resident:
+            kwargs.pop("pin_memory", None)  # the data is on the device already
         sampler = BucketBatchSampler(dataset.sequences, batch_size, shuffle)
         super().__init__(
             dataset, batch_sampler=sampler, collate_fn=collate_batch, **kwargs

@@ -72,3 +72,34 @@ def resolve_device(device: str | torch.device) -> torch.device:
             "or 'mps'."
         )
     return resolved
+
+
+def check_precision(precision: str, device: torch.device) -> None:
+    """Raise a ``ValueError`` if ``device`` cannot run ``precision``.
+
+    Parameters
+    ----------
+    precision : {"32", "bf16"}
+        The estimator's ``precision`` parameter.
+    device : torch.device
+        The device the network runs on.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_rnn._device import check_precision
+    >>> check_precision("bf16", torch.device("cpu"))
+    """
+    if precision == "32":
+        return
+    if device.type == "cuda" and not torch.cuda.is_bf16_supported():
+        raise ValueError(
+            f"precision={precision!r} needs a GPU with bfloat16 support (NVIDIA "
+            f"Ampere or later); {torch.cuda.get_device_name(device)} has none. "
+            "Use precision='32'."
+        )
+    if device.type not in ("cpu", "cuda"):
+        raise ValueError(
+            f"precision={precision!r} is supported on 'cpu' and 'cuda' devices; "
+            f"this estimator runs on {str(device)!r}. Use precision='32'."
+        )

@@ -40,6 +40,23 @@ OPTIMIZERS = {
 }
 
 
+# A data set is kept on a CUDA device when it takes at most this share of the
+# device's free memory (the rest is left to activations and other work).
+DEVICE_DATA_SHARE = 0.25
+
+
+def fits_on_device(device: torch.device, nbytes: int) -> bool:
+    """Whether a data set of ``nbytes`` should live on ``device``.
+
+    Only CUDA devices: on the CPU numpy cuts batches at least as fast, and
+    other accelerators keep the host path until measured.
+    """
+    if device.type != "cuda":
+        return False
+    free, _ = torch.cuda.mem_get_info(device)
+    return nbytes <= DEVICE_DATA_SHARE * free
+
+
 class NonFiniteLossError(ValueError):
     """Training produced a NaN or infinite loss, gradient or weight."""
 
@@ -157,12 +174,41 @@ class SequenceNet(NeuralNet):
     """skorch ``NeuralNet`` whose batches are padded sequences with lengths.
 
     The loss is weighted per sample: the target of a batch is the pair
-    ``(y, sample_weight)``.
+    ``(y, sample_weight)``. ``precision="bf16"`` runs the module's forward
+    pass under ``torch.autocast`` in bfloat16 (weights, gradients, the loss
+    and the optimizer stay float32). On CUDA a data set that fits in a
+    share of the free device memory is copied there once and its batches
+    are cut there (:meth:`SequenceDataset.to_device`).
     """
+
+    def __init__(self, *args, precision: str = "32", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.precision = precision
 
     def infer(self, x, **fit_params):
         inputs = x["x"].to(self.device, non_blocking=True)
-        return self.module_(inputs, x["lengths"])
+        if getattr(self, "precision", "32") == "32":
+            return self.module_(inputs, x["lengths"])
+        with torch.autocast(torch.device(self.device).type, dtype=torch.bfloat16):
+            out = self.module_(inputs, x["lengths"])
+        return out.float()
+
+    def get_iterator(self, dataset, training=False):
+        self._place(dataset, training)
+        return super().get_iterator(dataset, training)
+
+    def _place(self, dataset: SequenceDataset, training: bool) -> None:
+        """Copy ``dataset`` onto the net's device if it fits there."""
+        prefix = "iterator_train" if training else "iterator_valid"
+        workers = self.get_params_for(prefix).get("num_workers", 0)
+        if dataset.resident or workers:
+            return
+        if fits_on_device(torch.device(self.device), dataset.nbytes):
+            dataset.to_device(self.device)
+
+    def __setstate__(self, state) -> None:
+        state.setdefault("precision", "32")  # pickled before precision existed
+        super().__setstate__(state)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y, weight = (t.to(self.device, non_blocking=True) for t in y_true)
@@ -190,11 +236,12 @@ class SequenceNet(NeuralNet):
         ``DataLoader``. Batches may come sorted by length; outputs stay on
         the device until the end, so a GPU is synchronised once.
         """
+        self._place(dataset, training=False)
         params = self.get_params_for("iterator_valid")
         direct = (
             self.iterator_valid is SequenceLoader
             and not params.get("num_workers", 0)
-            and not params.get("pin_memory", False)
+            and (dataset.resident or not params.get("pin_memory", False))
         )
         if direct:
             batch_size = params.get("batch_size", self.batch_size)
@@ -284,6 +331,7 @@ def net_params(estimator, *, train_split) -> dict:
         "train_split": train_split,
         "callbacks": callbacks,
         "verbose": int(est.verbose),
+        "precision": est.precision,
     }
 
 

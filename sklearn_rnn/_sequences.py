@@ -67,7 +67,7 @@ class Sequences:
         width = int(lengths.max())
         steps = np.arange(width)
         real = steps[None, :] < lengths[:, None]
-        out = np.zeros((len(idx), width) + self.values.shape[1:], self.values.dtype)
+        out = np.zeros((len(lengths), width) + self.values.shape[1:], self.values.dtype)
         out[real] = self.values[(self.offsets[idx][:, None] + steps)[real]]
         return out, lengths
 

@@ -6,7 +6,7 @@ import torch
 from conftest import FAST
 from numpy.testing import assert_array_equal
 
-from sklearn_rnn import RNNClassifier, _data
+from sklearn_rnn import RNNClassifier, _data, _net
 from sklearn_rnn._data import BucketBatchSampler, SequenceDataset, SequenceLoader
 from sklearn_rnn._sequences import Sequences
 
@@ -86,3 +86,73 @@ def test_loader_yields_padded_batches_in_sampler_order():
     # sorted by length: rows 1 (len 1) and 3 (len 2), then 0 (3) and 2 (4)
     assert batches[0][1][0].tolist() == [1, 3]
     assert batches[1][0]["lengths"].tolist() == [3, 4]
+
+
+# --------------------------------------------- data kept on the device
+def _dataset(kind, seed=0):
+    rng = np.random.RandomState(seed)
+    if kind == "uniform":
+        X = rng.normal(size=(40, 7, 3)).astype(np.float32)
+        seqs = Sequences(X, np.full(40, 7))
+    else:
+        lengths = rng.randint(1, 12, size=40)
+        width = 3 if kind == "ragged" else None
+        shape = (lengths.sum(), width) if width else (lengths.sum(),)
+        values = (
+            rng.normal(size=shape).astype(np.float32)
+            if width
+            else rng.randint(1, 50, size=shape)
+        )
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        seqs = Sequences(values, lengths, offsets)
+    y = rng.normal(size=40).astype(np.float32)
+    return SequenceDataset(seqs, y, np.ones(40, np.float32))
+
+
+@pytest.mark.parametrize("kind", ["uniform", "ragged", "token ids"])
+def test_batches_cut_on_the_device_equal_the_host_batches(kind):
+    host, resident = _dataset(kind), _dataset(kind)
+    resident.to_device("cpu")  # the device path, run where the tests run
+    assert resident.resident and not host.resident
+    for idx in (np.array([5, 0, 17, 39]), slice(3, 11), np.arange(40)):
+        (Xh, (yh, wh)), (Xd, (yd, wd)) = host[idx], resident[idx]
+        assert_array_equal(Xh["x"].numpy(), Xd["x"].numpy())
+        assert_array_equal(Xh["lengths"].numpy(), Xd["lengths"].numpy())
+        assert_array_equal(yh.numpy(), yd.numpy())
+        assert_array_equal(wh.numpy(), wd.numpy())
+
+
+def test_a_validation_split_of_a_resident_dataset_is_on_the_host():
+    dataset = _dataset("ragged")
+    dataset.to_device("cpu")
+    part = dataset.subset(np.array([3, 1]))
+    assert not part.resident
+    assert_array_equal(part[np.arange(2)][1][0].numpy(), dataset.y[[3, 1]].numpy())
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"embedding_dim": 4}, {"bidirectional": True, "pooling": "mean"}],
+    ids=["ragged floats", "token ids", "bidirectional"],
+)
+def test_training_on_data_kept_on_the_device_changes_nothing(monkeypatch, kwargs):
+    # On CUDA the net keeps a data set that fits on the device and cuts its
+    # batches there; forced here on the CPU, fits must be identical.
+    rng = np.random.RandomState(0)
+    if "embedding_dim" in kwargs:
+        X = [rng.randint(1, 20, size=rng.randint(2, 15)) for _ in range(80)]
+    else:
+        X = [
+            rng.normal(size=(rng.randint(2, 15), 3)).astype(np.float32)
+            for _ in range(80)
+        ]
+    y = rng.randint(0, 2, size=80)
+    params = {**FAST, "early_stopping": True, **kwargs}
+    expected = RNNClassifier(**params).fit(X, y).predict_proba(X)
+    placed = []
+    monkeypatch.setattr(
+        _net, "fits_on_device", lambda device, nbytes: placed.append(nbytes) or True
+    )
+    got = RNNClassifier(**params).fit(X, y).predict_proba(X)
+    assert placed  # the device path ran
+    assert_array_equal(got, expected)

@@ -109,6 +109,7 @@ def test_warm_start_can_turn_early_stopping_off_and_on(data):
             lambda net: "clip_grad_norm" not in dict(net.callbacks_),
         ),
         ({"verbose": 1}, lambda net: net.verbose == 1),
+        ({"precision": "bf16"}, lambda net: net.precision == "bf16"),
     ],
 )
 def test_warm_start_applies_changed_training_parameters(data, params, check, capsys):

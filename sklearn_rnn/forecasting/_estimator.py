@@ -185,6 +185,7 @@ class RNNForecaster(RNNRegressor):
         n_iter_no_change: int = 10,
         tol: float = 1e-4,
         device: str | torch.device = "auto",
+        precision: str = "32",
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
         callbacks: list | None = None,
