@@ -17,6 +17,9 @@ Workloads
       length (the ideal: only real steps, as an expert would write it)
   e   text: a few MB of review snippets, tokenized, padded, LSTM over
       embeddings; hand: CountVectorizer's analyzer, a dict, the same loop
+  p   precision: workload a in float32 and with precision="bf16" (bfloat16
+      autocast; the hand loop under torch.autocast), plus the test accuracy
+      on 4,000 new sequences, to see what the speed costs
   g   GridSearchCV over 4 candidates x 2 folds (4,000 sequences of
       workload a, 2 epochs) with n_jobs=1 against n_jobs=2: joblib caps each
       worker at one thread, so the two workers share the two cores
@@ -44,6 +47,15 @@ CLIP = 1.0
 # Set in each child from --device: where every way trains. The hand loops
 # keep the whole data set on it (one transfer), as an expert would on a GPU.
 DEVICE = "cpu"
+# Set in each child of workload p: bfloat16 autocast for the "bf16" ways.
+BF16 = False
+
+
+def autocast():
+    """bfloat16 autocast when BF16 is set, else nothing."""
+    import torch
+
+    return torch.autocast(torch.device(DEVICE).type, torch.bfloat16, enabled=BF16)
 
 
 # --------------------------------------------------------------------- data
@@ -110,8 +122,9 @@ def hand_fit(module, batches, epochs: int):
     for _ in range(epochs):
         for xb, lengths, yb in batches():
             optimizer.zero_grad()
-            out = module(xb, lengths) if lengths is not None else module(xb)
-            loss = F.cross_entropy(out, yb)
+            with autocast():
+                out = module(xb, lengths) if lengths is not None else module(xb)
+            loss = F.cross_entropy(out.float(), yb)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(module.parameters(), CLIP)
             optimizer.step()
@@ -138,16 +151,20 @@ def ours(**params):
     return RNNClassifier(**{**settings, **params})
 
 
-def run_fixed(way: str, cell: str, n: int) -> dict:
+def run_fixed(way: str, cell: str, n: int, accuracy: bool = False) -> dict:
     import torch
 
+    global BF16
+    BF16 = way.endswith(" bf16")
+    way = way.removesuffix(" bf16")
     X, y = fixed_data(n)
     result = {}
     if way == "sklearn_rnn":
-        model = ours(cell=cell)
+        model = ours(cell=cell, precision="bf16" if BF16 else "32")
         result["fit_s"] = _timed(lambda: model.fit(X, y))
         result["predict_s"] = _timed(lambda: model.predict(X))
         result["predict1_ms"] = 1e3 * _best(lambda: model.predict(X[:1]))
+        predict_test = model.predict
     elif way == "skorch":
         from skorch import NeuralNetClassifier
         from skorch.callbacks import GradientNormClipping
@@ -168,6 +185,7 @@ def run_fixed(way: str, cell: str, n: int) -> dict:
         result["fit_s"] = _timed(lambda: net.fit(X, y))
         result["predict_s"] = _timed(lambda: net.predict(X))
         result["predict1_ms"] = 1e3 * _best(lambda: net.predict(X[:1]))
+        predict_test = net.predict
     else:
         torch.manual_seed(0)
         module = make_module(cell, 8).to(DEVICE)
@@ -181,7 +199,7 @@ def run_fixed(way: str, cell: str, n: int) -> dict:
         module.eval()
 
         def predict(data):
-            with torch.inference_mode():
+            with torch.inference_mode(), autocast():
                 return (
                     torch.cat(
                         [
@@ -195,6 +213,13 @@ def run_fixed(way: str, cell: str, n: int) -> dict:
 
         result["predict_s"] = _timed(lambda: predict(X_t))
         result["predict1_ms"] = 1e3 * _best(lambda: predict(X_t[:1]))
+
+        def predict_test(data):
+            return predict(torch.from_numpy(data).to(DEVICE))
+
+    if accuracy:
+        X_test, y_test = fixed_data(n // 5, seed=1)
+        result["test_accuracy"] = float(np.mean(predict_test(X_test) == y_test))
     return result
 
 
@@ -360,9 +385,9 @@ def child(workload: str, way: str, scale: float, threads: int, device: str) -> N
     import sklearn_rnn  # noqa: F401  (imports counted before the baseline)
 
     base = _rss_mb()
-    if workload.startswith("a") or workload.startswith("b"):
+    if workload.startswith(("a", "b", "p")):
         cell = workload.split(":")[1]
-        result = run_fixed(way, cell, int(20_000 * scale))
+        result = run_fixed(way, cell, int(20_000 * scale), workload.startswith("p"))
     elif workload == "c":
         result = run_ragged(way, int(8_000 * scale))
     elif workload == "g":
@@ -381,6 +406,7 @@ WORKLOADS = {
     ],
     "c": [("c", ["hand bucketed", "sklearn_rnn", "hand packed", "hand pad-to-200"])],
     "e": [("e", ["hand", "sklearn_rnn"])],
+    "p": [("p:lstm", ["hand", "hand bf16", "sklearn_rnn", "sklearn_rnn bf16"])],
     "g": [("g", ["n_jobs=1", "n_jobs=2"])],
 }
 

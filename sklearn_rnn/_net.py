@@ -194,14 +194,17 @@ class SequenceNet(NeuralNet):
         return out.float()
 
     def get_iterator(self, dataset, training=False):
-        self._place(dataset, training)
+        prefix = "iterator_train" if training else "iterator_valid"
+        self._place(dataset, self.get_params_for(prefix))
         return super().get_iterator(dataset, training)
 
-    def _place(self, dataset: SequenceDataset, training: bool) -> None:
-        """Copy ``dataset`` onto the net's device if it fits there."""
-        prefix = "iterator_train" if training else "iterator_valid"
-        workers = self.get_params_for(prefix).get("num_workers", 0)
-        if dataset.resident or workers:
+    def _place(self, dataset: SequenceDataset, loader_params: dict) -> None:
+        """Copy ``dataset`` onto the net's device if it fits there.
+
+        Not with loader workers: they would have to send device tensors
+        between processes.
+        """
+        if dataset.resident or loader_params.get("num_workers", 0):
             return
         if fits_on_device(torch.device(self.device), dataset.nbytes):
             dataset.to_device(self.device)
@@ -236,8 +239,8 @@ class SequenceNet(NeuralNet):
         ``DataLoader``. Batches may come sorted by length; outputs stay on
         the device until the end, so a GPU is synchronised once.
         """
-        self._place(dataset, training=False)
         params = self.get_params_for("iterator_valid")
+        self._place(dataset, params)
         direct = (
             self.iterator_valid is SequenceLoader
             and not params.get("num_workers", 0)
