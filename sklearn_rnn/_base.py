@@ -472,7 +472,8 @@ n_features), or list of array-like
     # ------------------------------------------------------------- inference
     def _forward(self, X) -> np.ndarray:
         """Validated raw network outputs, ``(n_samples, n_outputs)`` float32."""
-        check_is_fitted(self)
+        if not self.__sklearn_is_fitted__():
+            check_is_fitted(self)  # raises scikit-learn's NotFittedError
         token_ids = self._module_kwargs_["embedding_dim"] is not None
         seqs, _ = check_sequences(
             self,

@@ -195,16 +195,16 @@ class SequenceNet(NeuralNet):
 
     def get_iterator(self, dataset, training=False):
         prefix = "iterator_train" if training else "iterator_valid"
-        self._place(dataset, self.get_params_for(prefix))
+        self._place(dataset, self.get_params_for(prefix).get("num_workers", 0))
         return super().get_iterator(dataset, training)
 
-    def _place(self, dataset: SequenceDataset, loader_params: dict) -> None:
+    def _place(self, dataset: SequenceDataset, num_workers: int) -> None:
         """Copy ``dataset`` onto the net's device if it fits there.
 
         Not with loader workers: they would have to send device tensors
         between processes.
         """
-        if dataset.resident or loader_params.get("num_workers", 0):
+        if dataset.resident or num_workers:
             return
         if fits_on_device(torch.device(self.device), dataset.nbytes):
             dataset.to_device(self.device)
@@ -239,15 +239,23 @@ class SequenceNet(NeuralNet):
         ``DataLoader``. Batches may come sorted by length; outputs stay on
         the device until the end, so a GPU is synchronised once.
         """
-        params = self.get_params_for("iterator_valid")
-        self._place(dataset, params)
+        # skorch keeps "iterator_valid__*" parameters as attributes; reading
+        # the three needed is cheaper than get_params_for's scan of them all.
+        own = vars(self)
+        workers = own.get("iterator_valid__num_workers", 0)
+        pin = own.get(
+            "iterator_valid__pin_memory", torch.device(self.device).type == "cuda"
+        )
+        self._place(dataset, workers)
         direct = (
             self.iterator_valid is SequenceLoader
-            and not params.get("num_workers", 0)
-            and (dataset.resident or not params.get("pin_memory", False))
+            and not workers
+            and (dataset.resident or not pin)
         )
         if direct:
-            batch_size = params.get("batch_size", self.batch_size)
+            batch_size = own.get("iterator_valid__batch_size", self.batch_size)
+            if batch_size == -1:  # skorch's "the whole data set"
+                batch_size = max(len(dataset), 1)
             indices = BucketBatchSampler(dataset.sequences, batch_size).batches()
             batches = (dataset[idx] for idx in indices)
         else:
