@@ -19,6 +19,7 @@ Layouts
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -438,9 +439,18 @@ def _warn_if_zero_padded(estimator, seqs: Sequences) -> None:
     """Most rows starting or ending in runs of all-zero steps look padded."""
     if not seqs.uniform or seqs.values.ndim != 3 or seqs.values.shape[1] < 2:
         return
-    starts, ends = real_spans(padding_steps(seqs.values, 0.0))
+    pad = padding_steps(seqs.values, 0.0)
+    starts, ends = real_spans(pad)
     lengths = ends - starts
-    if (lengths < seqs.values.shape[1]).mean() >= 0.5 and len(set(lengths)) > 1:
+    # Padding sits at the same end of (nearly) every row; zero steps at both
+    # ends, as in lag tables of intermittent counts, are data.
+    leading, trailing = pad[:, 0].sum(), pad[:, -1].sum()
+    one_end = min(leading, trailing) <= 0.1 * max(leading, trailing)
+    if (
+        one_end
+        and (lengths < seqs.values.shape[1]).mean() >= 0.5
+        and len(set(lengths)) > 1
+    ):
         warnings.warn(
             f"Most sequences of X start or end with time steps whose features "
             f"are all 0, over different lengths: X looks zero-padded (e.g. by "
@@ -456,7 +466,7 @@ def _warn_if_long_table(estimator, X) -> None:
     """A few named columns read as time steps is likely a long table."""
     if not isinstance(X, pd.DataFrame) or X.shape[1] > _LONG_TABLE_COLUMNS:
         return
-    if all(isinstance(c, str) for c in X.columns):
+    if all(isinstance(c, str) for c in X.columns) and not _numbered(X.columns):
         warnings.warn(
             f"{_name(estimator)} reads each row of this DataFrame as one "
             f"univariate sequence of {X.shape[1]} steps, its columns "
@@ -467,6 +477,21 @@ def _warn_if_long_table(estimator, X) -> None:
             UserWarning,
             stacklevel=5,
         )
+
+
+def _numbered(columns) -> bool:
+    """Columns named as a run of steps: one prefix, consecutive numbers.
+
+    ``lag_1 .. lag_6`` (lag tables of skforecast or ``df.shift``) and
+    ``x0 .. x5`` (``set_output(transform="pandas")``) are time steps, not
+    the features of a long table.
+    """
+    stems = [re.fullmatch(r"(.*?)(\d+)", c) for c in columns]
+    if len(columns) < 2 or not all(stems):
+        return False
+    numbers = np.array([int(m.group(2)) for m in stems])
+    steps = set(np.diff(numbers))
+    return len({m.group(1) for m in stems}) == 1 and steps in ({1}, {-1})
 
 
 def _warn_if_token_like(estimator, X) -> None:

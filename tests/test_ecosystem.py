@@ -1,0 +1,333 @@
+"""Libraries that accept any scikit-learn estimator, run with ours.
+
+scikit-learn's meta-estimators and tools always run; third-party libraries
+(skops, imbalanced-learn, MAPIE, skforecast, sktime, optuna) run only where
+installed (``pytest.importorskip``). Data are tiny and training short: these
+tests check that the pieces fit together, not what the models learn.
+
+Known limits of the libraries, not ours (so not tested here):
+- meta-estimators that validate X with ``check_array`` without
+  ``allow_nd`` (``BaggingClassifier``, ``permutation_importance``, imblearn
+  samplers) take 2-D input only, not 3-D or ragged sequences;
+- ``ColumnTransformer`` stacks 2-D outputs only: follow ``TextTokenizer``
+  with ``SequencePadder`` inside the column's pipeline;
+- MAPIE's split-conformal check predicts ``np.zeros((1, n_features_in_))``:
+  it works for 2-D input only (for 3-D, ragged or token-id models that probe
+  is not a valid sequence).
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.stats as st
+import sklearn
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
+from sklearn.ensemble import (
+    BaggingClassifier,
+    BaggingRegressor,
+    StackingClassifier,
+    StackingRegressor,
+    VotingClassifier,
+)
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+from sklearn.frozen import FrozenEstimator
+from sklearn.inspection import permutation_importance
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import (
+    HalvingGridSearchCV,
+    RandomizedSearchCV,
+    TunedThresholdClassifierCV,
+    cross_val_predict,
+    learning_curve,
+)
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.multioutput import MultiOutputRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_rnn import (
+    RNNClassifier,
+    RNNRegressor,
+    SequencePadder,
+    SequenceScaler,
+    TextTokenizer,
+)
+
+# Short training never converges; our input heuristics must stay quiet on
+# what these libraries pass (lag tables, pandas output, counts).
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
+    pytest.mark.filterwarnings("error:.*reads each row of this DataFrame"),
+    pytest.mark.filterwarnings("error:.*looks zero-padded"),
+]
+
+FAST = {"hidden_size": 8, "max_epochs": 2, "batch_size": 16, "random_state": 0}
+
+rng = np.random.RandomState(0)
+X2 = rng.normal(size=(40, 5)).astype(np.float32)
+X3 = rng.normal(size=(40, 5, 2)).astype(np.float32)
+RAGGED = [rng.normal(size=(n, 2)).astype(np.float32) for n in rng.randint(2, 8, 40)]
+Y_CLASS = np.array(["down", "up"] * 20)
+Y_REG = X2.sum(axis=1).astype(np.float64)
+TEXTS = ["good movie", "bad film", "great fun", "awful and boring"] * 10
+Y_TEXT = np.array(["pos", "neg", "pos", "neg"] * 10)
+
+
+def _proba_ok(proba, n_rows, n_classes=2):
+    assert proba.shape == (n_rows, n_classes)
+    assert_allclose(proba.sum(axis=1), 1.0)
+
+
+# --------------------------------------------------- scikit-learn's own tools
+def test_calibrated_classifier_on_3d_sequences():
+    cal = CalibratedClassifierCV(RNNClassifier(**FAST), cv=2).fit(X3, Y_CLASS)
+    _proba_ok(cal.predict_proba(X3[:3]), 3)
+    assert_array_equal(cal.classes_, ["down", "up"])
+
+
+def test_frozen_prefit_model_is_calibrated_without_refitting():
+    clf = RNNClassifier(**FAST).fit(RAGGED, Y_CLASS)
+    before = clf.predict_proba(RAGGED)
+    cal = CalibratedClassifierCV(FrozenEstimator(clf)).fit(RAGGED, Y_CLASS)
+    _proba_ok(cal.predict_proba(RAGGED[:3]), 3)
+    assert_array_equal(clf.predict_proba(RAGGED), before)
+
+
+def test_bagging_passes_sample_weight_on_2d_input():
+    weight = np.linspace(0.5, 1.0, len(X2))
+    bag = BaggingClassifier(RNNClassifier(**FAST), n_estimators=2, random_state=0)
+    _proba_ok(bag.fit(X2, Y_CLASS, sample_weight=weight).predict_proba(X2[:3]), 3)
+    reg = BaggingRegressor(RNNRegressor(**FAST), n_estimators=2, random_state=0)
+    assert reg.fit(X2, Y_REG).predict(X2[:3]).shape == (3,)
+
+
+def test_soft_voting_and_stacking_on_ragged_sequences():
+    members = [
+        ("lstm", RNNClassifier(**FAST)),
+        ("gru", RNNClassifier(cell="gru", **FAST)),
+    ]
+    vote = VotingClassifier(members, voting="soft").fit(RAGGED, Y_CLASS)
+    _proba_ok(vote.predict_proba(RAGGED[:3]), 3)
+    stack = StackingClassifier(members, final_estimator=LogisticRegression(), cv=2)
+    assert set(stack.fit(RAGGED, Y_CLASS).predict(RAGGED)) <= {"down", "up"}
+
+
+def test_stacking_and_multioutput_regression():
+    stack = StackingRegressor([("rnn", RNNRegressor(**FAST))], Ridge(), cv=2)
+    assert stack.fit(X3, Y_REG).predict(X3[:3]).shape == (3,)
+    multi = MultiOutputRegressor(RNNRegressor(**FAST))
+    assert multi.fit(X2, np.c_[Y_REG, -Y_REG]).predict(X2[:3]).shape == (3, 2)
+
+
+def test_transformed_target_regressor_on_ragged_sequences():
+    ttr = TransformedTargetRegressor(
+        RNNRegressor(**FAST), func=np.log1p, inverse_func=np.expm1
+    )
+    pred = ttr.fit(RAGGED, np.abs(Y_REG)).predict(RAGGED[:3])
+    assert pred.shape == (3,) and np.isfinite(pred).all()
+
+
+def test_one_vs_rest_multiclass():
+    y = np.arange(len(X2)) % 3
+    ovr = OneVsRestClassifier(RNNClassifier(**FAST)).fit(X2, y)
+    _proba_ok(ovr.predict_proba(X2[:3]), 3, n_classes=3)
+
+
+def test_tuned_threshold_with_string_labels():
+    tuned = TunedThresholdClassifierCV(
+        RNNClassifier(**FAST), cv=2, scoring="balanced_accuracy"
+    ).fit(X3, Y_CLASS)
+    assert 0 <= tuned.best_threshold_ <= 1
+    assert set(tuned.predict(X3)) <= {"down", "up"}
+
+
+def test_cross_val_predict_proba_and_learning_curve():
+    proba = cross_val_predict(
+        RNNClassifier(**FAST), RAGGED, Y_CLASS, cv=2, method="predict_proba"
+    )
+    _proba_ok(proba, len(RAGGED))
+    sizes, train, test = learning_curve(
+        RNNRegressor(**FAST), X3, Y_REG, cv=2, train_sizes=[0.5, 1.0]
+    )
+    assert test.shape == (2, 2) and np.isfinite(test).all()
+
+
+def test_permutation_importance_on_2d_steps():
+    reg = RNNRegressor(**FAST).fit(X2, Y_REG)
+    result = permutation_importance(reg, X2, Y_REG, n_repeats=2, random_state=0)
+    assert result.importances_mean.shape == (X2.shape[1],)
+
+
+def test_halving_search_over_epochs_and_randomized_search_with_scipy():
+    halving = HalvingGridSearchCV(
+        RNNClassifier(**FAST),
+        {"hidden_size": [4, 8]},
+        resource="max_epochs",
+        min_resources=1,
+        max_resources=2,
+        factor=2,
+        cv=2,
+        random_state=0,
+    ).fit(X2, Y_CLASS)
+    assert halving.best_params_["max_epochs"] == 2
+    # scipy distributions give numpy scalars: np.int64, np.float64.
+    search = RandomizedSearchCV(
+        RNNRegressor(**FAST),
+        {
+            "lr": st.loguniform(1e-3, 1e-1),
+            "hidden_size": st.randint(4, 9),
+            "dropout": st.uniform(0, 0.5),
+        },
+        n_iter=2,
+        cv=2,
+        random_state=0,
+        error_score="raise",
+    ).fit(RAGGED, Y_REG)
+    assert search.best_estimator_.predict(RAGGED[:2]).shape == (2,)
+
+
+def test_transformers_set_output_pandas():
+    padded = (
+        make_pipeline(TextTokenizer(), SequencePadder(maxlen=4))
+        .set_output(transform="pandas")
+        .fit_transform(pd.Series(TEXTS))
+    )
+    assert isinstance(padded, pd.DataFrame) and padded.shape == (len(TEXTS), 4)
+    frame = pd.DataFrame(X2, columns=[f"t{i}" for i in range(5)])
+    scaled = SequenceScaler().set_output(transform="pandas").fit_transform(frame)
+    assert isinstance(scaled, pd.DataFrame)
+    assert list(scaled.columns) == list(frame.columns)
+
+
+def test_column_transformer_around_text_tokenizer():
+    frame = pd.DataFrame({"review": TEXTS, "stars": np.arange(len(TEXTS))})
+    text = make_pipeline(TextTokenizer(), SequencePadder(maxlen=4))
+    model = make_pipeline(
+        ColumnTransformer([("text", text, "review")]),
+        RNNClassifier(embedding_dim=4, **FAST),
+    ).fit(frame, Y_TEXT)
+    assert set(model.predict(frame.head(3))) <= {"neg", "pos"}
+    names = model[0].get_feature_names_out()
+    assert len(names) == 4 and names[0].startswith("text__")
+
+
+def test_pandas_output_of_a_scaler_is_read_as_time_steps_without_warning():
+    # Global pandas output names the scaler's columns x0..x4 (or keeps
+    # lag_1..lag_5): numbered steps, not the features of a long table.
+    with sklearn.config_context(transform_output="pandas"):
+        model = make_pipeline(StandardScaler(), RNNRegressor(**FAST)).fit(X2, Y_REG)
+        assert model.predict(X2).shape == (len(X2),)
+    assert list(model[-1].feature_names_in_) == [f"x{i}" for i in range(5)]
+    lags = pd.DataFrame(X2, columns=[f"lag_{i}" for i in range(5, 0, -1)])
+    assert RNNRegressor(**FAST).fit(lags, Y_REG).predict(lags).shape == (len(X2),)
+
+
+def test_lag_windows_of_intermittent_counts_do_not_look_padded():
+    counts = np.random.RandomState(1).poisson(0.6, 80).astype(float)
+    windows = np.lib.stride_tricks.sliding_window_view(counts, 6)
+    RNNRegressor(**FAST).fit(windows[:-1], counts[6:])
+
+
+def test_metadata_routing_of_sample_weight():
+    weight = np.linspace(0.5, 1.0, len(X3))
+    with sklearn.config_context(enable_metadata_routing=True):
+        reg = RNNRegressor(**FAST).set_fit_request(sample_weight=True)
+        model = make_pipeline(SequenceScaler(), reg).fit(
+            X3, Y_REG, sample_weight=weight
+        )
+        unweighted = make_pipeline(SequenceScaler(), clone(reg)).fit(X3, Y_REG)
+    assert not np.allclose(model.predict(X3), unweighted.predict(X3))
+
+
+# ------------------------------------------------------ third-party libraries
+def test_skops_round_trip_of_a_text_pipeline():
+    sio = pytest.importorskip("skops.io")
+    model = make_pipeline(
+        TextTokenizer(), SequencePadder(), RNNClassifier(embedding_dim=4, **FAST)
+    ).fit(TEXTS, Y_TEXT)
+    data = sio.dumps(model)
+    untrusted = sio.get_untrusted_types(data=data)
+    assert "sklearn_rnn._text.TextTokenizer" in untrusted
+    loaded = sio.loads(data, trusted=untrusted)
+    assert_allclose(loaded.predict_proba(TEXTS), model.predict_proba(TEXTS))
+
+
+def test_imblearn_pipeline_with_a_sampler():
+    imb_pipeline = pytest.importorskip("imblearn.pipeline")
+    from imblearn.over_sampling import RandomOverSampler
+
+    y = np.where(X2[:, 0] > 0.8, "rare", "common")
+    model = imb_pipeline.make_pipeline(
+        RandomOverSampler(random_state=0), RNNClassifier(**FAST)
+    ).fit(X2, y)
+    _proba_ok(model.predict_proba(X2[:3]), 3)
+    text = imb_pipeline.make_pipeline(
+        TextTokenizer(),
+        SequencePadder(maxlen=4),
+        RandomOverSampler(random_state=0),
+        RNNClassifier(embedding_dim=4, **FAST),
+    ).fit(TEXTS[:30], Y_TEXT[:30])
+    assert set(text.predict(TEXTS)) <= {"neg", "pos"}
+
+
+def test_mapie_conformal_regression_and_classification():
+    pytest.importorskip("mapie", minversion="1.0")
+    from mapie.classification import CrossConformalClassifier
+    from mapie.regression import SplitConformalRegressor
+
+    reg = SplitConformalRegressor(
+        RNNRegressor(**FAST), confidence_level=0.9, prefit=False
+    )
+    reg.fit(X2[:20], Y_REG[:20]).conformalize(X2[20:], Y_REG[20:])
+    point, intervals = reg.predict_interval(X2[:3])
+    assert point.shape == (3,) and intervals.shape == (3, 2, 1)
+    clf = CrossConformalClassifier(RNNClassifier(**FAST), confidence_level=0.9, cv=2)
+    point, sets = clf.fit_conformalize(X3, Y_CLASS).predict_set(X3[:3])
+    assert set(point) <= {"down", "up"} and sets.shape == (3, 2, 1)
+
+
+def test_skforecast_recursive_forecaster_on_intermittent_counts():
+    pytest.importorskip("skforecast")
+    from skforecast.recursive import ForecasterRecursive
+
+    index = pd.date_range("2024-01-01", periods=80, freq="D")
+    counts = np.random.RandomState(1).poisson(0.6, 80).astype(float)
+    y = pd.Series(counts, index=index, name="demand")
+    forecaster = ForecasterRecursive(estimator=RNNRegressor(**FAST), lags=6)
+    forecaster.fit(y=y)
+    pred = forecaster.predict(steps=3)
+    assert len(pred) == 3 and pred.index[0] == index[-1] + index.freq
+
+
+def test_sktime_make_reduction():
+    pytest.importorskip("sktime")
+    from sktime.forecasting.compose import make_reduction
+
+    y = pd.Series(np.sin(np.arange(60) / 5.0))
+    forecaster = make_reduction(
+        RNNRegressor(**FAST), window_length=6, strategy="recursive"
+    )
+    assert len(forecaster.fit(y).predict(fh=[1, 2, 3])) == 3
+
+
+def test_optuna_search_cv_on_3d_sequences():
+    pytest.importorskip("optuna_integration")
+    import optuna
+    from optuna.distributions import FloatDistribution, IntDistribution
+    from optuna_integration import OptunaSearchCV
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    search = OptunaSearchCV(
+        RNNClassifier(**FAST),
+        {
+            "lr": FloatDistribution(1e-3, 1e-1, log=True),
+            "hidden_size": IntDistribution(4, 8),
+        },
+        n_trials=2,
+        cv=2,
+        random_state=0,
+    ).fit(X3, Y_CLASS)
+    _proba_ok(search.predict_proba(X3[:3]), 3)
