@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import check_array, validate_data
+from sklearn.utils.validation import _get_feature_names, check_array, validate_data
 
 from ._sequences import (
     Sequences,
@@ -329,9 +329,11 @@ def _check_sequences(
     if token_ids:
         seqs = _padded_tokens(estimator, X)
         return _finish(estimator, seqs, "fixed", reset, True, layout)
-    if not hasattr(X, "ndim"):  # e.g. nested lists, or objects with __array__
+    if not hasattr(X, "ndim") and _get_feature_names(X) is None:
+        # e.g. nested lists, or objects with __array__; data frames without
+        # ndim (polars) stay whole, so validate_data records their names.
         X = np.asarray(X)
-    ndim = X.ndim
+    ndim = getattr(X, "ndim", 2)
     if ndim == 1:
         raise ValueError(
             f"{_name(estimator)} got a 1-D X of {X.shape[0]} values. Reshape "

@@ -231,6 +231,16 @@ def test_lag_windows_of_intermittent_counts_do_not_look_padded():
     RNNRegressor(**FAST).fit(windows[:-1], counts[6:])
 
 
+def test_polars_frames_record_feature_names():
+    pl = pytest.importorskip("polars")
+    frame = pl.DataFrame(X2, schema=[f"t{i}" for i in range(5)])
+    reg = RNNRegressor(**FAST).fit(frame, Y_REG)
+    assert list(reg.feature_names_in_) == list(frame.columns)
+    assert reg.predict(frame).shape == (len(X2),)
+    with pytest.raises(ValueError, match="feature names"):
+        reg.predict(frame.rename({"t0": "other"}))
+
+
 def test_metadata_routing_of_sample_weight():
     weight = np.linspace(0.5, 1.0, len(X3))
     with sklearn.config_context(enable_metadata_routing=True):
