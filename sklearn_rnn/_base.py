@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import threading
 import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -94,11 +95,17 @@ class _Snapshot:
         del net.history[self.epochs :]
 
 
+# torch's RNG is global to the process: fits in threads (joblib's threading
+# backend, dask's default scheduler) take turns, or each would reseed and
+# restore the RNG under the others and no seed would reproduce its fit.
+_RNG_LOCK = threading.RLock()
+
+
 @contextmanager
 def _seeded(seed: int, device: torch.device):
     """Seed torch for the duration of a fit without touching the caller's RNG."""
     devices = [device] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices):
+    with _RNG_LOCK, torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
 

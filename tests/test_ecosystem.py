@@ -231,6 +231,18 @@ def test_lag_windows_of_intermittent_counts_do_not_look_padded():
     RNNRegressor(**FAST).fit(windows[:-1], counts[6:])
 
 
+def test_seeded_fits_reproduce_under_the_threading_backend():
+    # joblib's threading backend (and dask's default scheduler) fit in
+    # threads that share torch's global RNG.
+    from joblib import parallel_backend
+
+    reg = RNNRegressor(**{**FAST, "dropout": 0.0, "max_epochs": 3})
+    sequential = cross_val_predict(reg, X3, Y_REG, cv=4)
+    with parallel_backend("threading", n_jobs=4):
+        threaded = cross_val_predict(reg, X3, Y_REG, cv=4)
+    assert_array_equal(threaded, sequential)
+
+
 def test_polars_frames_record_feature_names():
     pl = pytest.importorskip("polars")
     frame = pl.DataFrame(X2, schema=[f"t{i}" for i in range(5)])
