@@ -448,10 +448,13 @@ def _warn_if_zero_padded(estimator, seqs: Sequences) -> None:
     # ends, as in lag tables of intermittent counts, are data.
     leading, trailing = pad[:, 0].sum(), pad[:, -1].sum()
     one_end = min(leading, trailing) <= 0.1 * max(leading, trailing)
+    # One zero last step alone (a 0/1 code appended as a column) is data too.
+    width = seqs.values.shape[1]
     if (
         one_end
-        and (lengths < seqs.values.shape[1]).mean() >= 0.5
+        and (lengths < width).mean() >= 0.5
         and len(set(lengths)) > 1
+        and lengths.min() < width - 1
     ):
         warnings.warn(
             f"Most sequences of X start or end with time steps whose features "
@@ -482,18 +485,20 @@ def _warn_if_long_table(estimator, X) -> None:
 
 
 def _numbered(columns) -> bool:
-    """Columns named as a run of steps: one prefix, consecutive numbers.
+    """Most columns named as a run of steps: one prefix, consecutive numbers.
 
-    ``lag_1 .. lag_6`` (lag tables of skforecast or ``df.shift``) and
-    ``x0 .. x5`` (``set_output(transform="pandas")``) are time steps, not
-    the features of a long table.
+    ``lag_1 .. lag_6`` (lag tables of skforecast or ``df.shift``, perhaps
+    followed by a series code) and ``x0 .. x5`` (``set_output(transform=
+    "pandas")``) are time steps, not the features of a long table.
     """
-    stems = [re.fullmatch(r"(.*?)(\d+)", c) for c in columns]
-    if len(columns) < 2 or not all(stems):
+    stems = [m for m in (re.fullmatch(r"(.*?)(\d+)", c) for c in columns) if m]
+    prefixes = [m.group(1) for m in stems]
+    if not prefixes:
         return False
-    numbers = np.array([int(m.group(2)) for m in stems])
+    prefix = max(set(prefixes), key=prefixes.count)
+    numbers = [int(m.group(2)) for m in stems if m.group(1) == prefix]
     steps = set(np.diff(numbers))
-    return len({m.group(1) for m in stems}) == 1 and steps in ({1}, {-1})
+    return 2 * len(numbers) > len(columns) >= 2 and steps in ({1}, {-1})
 
 
 def _warn_if_token_like(estimator, X) -> None:

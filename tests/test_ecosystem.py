@@ -324,6 +324,21 @@ def test_skforecast_recursive_forecaster_on_intermittent_counts():
     assert len(pred) == 3 and pred.index[0] == index[-1] + index.freq
 
 
+def test_skforecast_multi_series_forecaster():
+    pytest.importorskip("skforecast")
+    from skforecast.recursive import ForecasterRecursiveMultiSeries
+
+    index = pd.date_range("2024-01-01", periods=60, freq="D")
+    steps = np.arange(60)
+    series = {
+        "a": pd.Series(np.sin(steps / 5.0 + 0.5), index=index),
+        "b": pd.Series(10 + 3 * np.cos(steps / 4.0), index=index),
+    }
+    forecaster = ForecasterRecursiveMultiSeries(estimator=RNNRegressor(**FAST), lags=6)
+    forecaster.fit(series=series)
+    assert len(forecaster.predict(steps=3)) == 6  # 3 steps of 2 series
+
+
 def test_sktime_make_reduction():
     pytest.importorskip("sktime")
     from sktime.forecasting.compose import make_reduction
