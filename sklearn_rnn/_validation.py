@@ -259,7 +259,7 @@ def check_sequences(
             )
             if reset and not token_ids:
                 _warn_if_zero_padded(estimator, seqs)
-            return seqs, layout
+            return _writable(seqs), layout
         except ValueError as exc:
             if token_ids or "NaN" not in str(exc) or "mask_value" in str(exc):
                 raise
@@ -284,7 +284,18 @@ def check_sequences(
             f"With mask_value={mask_value}, only whole steps equal to mask_value "
             "at the start or end of a sequence are padding."
         )
-    return seqs, layout
+    return _writable(seqs), layout
+
+
+def _writable(seqs: Sequences) -> Sequences:
+    """Steps torch takes without a warning: read-only arrays are copied.
+
+    Parallel searches hand their workers read-only joblib memmaps, and
+    pandas copy-on-write frames give read-only views.
+    """
+    if seqs.values.flags.writeable:
+        return seqs
+    return Sequences(seqs.values.copy(), seqs.lengths, seqs.offsets)
 
 
 def _check_sequences(

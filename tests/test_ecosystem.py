@@ -243,6 +243,26 @@ def test_seeded_fits_reproduce_under_the_threading_backend():
     assert_array_equal(threaded, sequential)
 
 
+@pytest.mark.parametrize("X", [X2, X3], ids=["2d", "3d"])
+def test_read_only_input_reaches_torch_writable(X, monkeypatch):
+    # Parallel searches hand loky workers read-only joblib memmaps (and
+    # pandas copy-on-write gives read-only views); torch warns on those,
+    # once per process, so this spies on what torch is given.
+    import torch
+
+    from_numpy, read_only = torch.from_numpy, []
+
+    def spy(array):
+        read_only.append(not array.flags.writeable)
+        return from_numpy(array)
+
+    monkeypatch.setattr(torch, "from_numpy", spy)
+    X = X.copy()
+    X.flags.writeable = False
+    RNNRegressor(**FAST).fit(X, Y_REG).predict(X)
+    assert read_only and not any(read_only)
+
+
 def test_polars_frames_record_feature_names():
     pl = pytest.importorskip("polars")
     frame = pl.DataFrame(X2, schema=[f"t{i}" for i in range(5)])
