@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import torch
 from numpy.typing import ArrayLike
+from scipy.special import logsumexp
 from sklearn.base import ClassifierMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
@@ -236,6 +237,25 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
         logits -= logits.max(axis=1, keepdims=True)
         proba = np.exp(logits)
         return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict_log_proba(self, X: Any) -> np.ndarray:
+        """Logarithm of the class probabilities of each sequence.
+
+        Computed from the logits directly, so probabilities too small for
+        float64 still give finite logarithms.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences, in the layout used in :meth:`fit`.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Log-probabilities in the order of ``classes_``.
+        """
+        logits = self._forward(X).astype(np.float64)
+        return logits - logsumexp(logits, axis=1, keepdims=True)
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable class of each sequence.

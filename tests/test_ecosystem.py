@@ -155,6 +155,15 @@ def test_cross_val_predict_proba_and_learning_curve():
     assert test.shape == (2, 2) and np.isfinite(test).all()
 
 
+def test_predict_log_proba_for_cross_val_predict():
+    log_proba = cross_val_predict(
+        RNNClassifier(**FAST), X3, Y_CLASS, cv=2, method="predict_log_proba"
+    )
+    assert log_proba.shape == (len(X3), 2) and (log_proba <= 0).all()
+    clf = RNNClassifier(**FAST).fit(X3, Y_CLASS)
+    assert_allclose(np.exp(clf.predict_log_proba(X3)), clf.predict_proba(X3))
+
+
 def test_permutation_importance_on_2d_steps():
     reg = RNNRegressor(**FAST).fit(X2, Y_REG)
     result = permutation_importance(reg, X2, Y_REG, n_repeats=2, random_state=0)
