@@ -9,6 +9,7 @@ same run and, where known, published references.
     python benchmarks/quality.py                       # the full suite
     python benchmarks/quality.py --set clip_grad_norm=None --set lr=3e-3
     python benchmarks/quality.py --datasets GunPoint,Tecator --seeds 0,1,2
+    python benchmarks/quality.py --callback orthogonal_init --callback plateau_lr
 
 Data sets
 ---------
@@ -200,15 +201,94 @@ def load(name, data_dir=None, wheel=None):
 
 
 # --------------------------------------------------------------------------
+# candidate callbacks (``--callback``): defaults tried without library changes
+
+
+def _recurrent_init(
+    module, *, orthogonal=True, input_init=None, zero_bias=False, forget_bias=1.0
+):
+    """Re-initialise ``module.rnn``: orthogonal recurrent weights per gate.
+
+    ``orthogonal=False`` keeps torch's recurrent weights (to tell the two
+    changes apart). ``input_init="xavier"`` also draws the input weights per gate from
+    Glorot's uniform; ``zero_bias`` zeroes the biases; for an LSTM the
+    forget gate's bias (the second quarter, torch's gate order i, f, g, o)
+    then sums to ``forget_bias`` (``bias_ih`` holds it, ``bias_hh`` 0), as
+    Jozefowicz et al. (2015) and Keras' ``unit_forget_bias``.
+    """
+    import torch
+    from torch import nn
+
+    rnn = module.rnn
+    hidden = rnn.hidden_size
+    lstm = isinstance(rnn, nn.LSTM)
+    with torch.no_grad():
+        for name, param in rnn.named_parameters():
+            blocks = param.split(hidden, dim=0)
+            if name.startswith("weight_hh") and orthogonal:
+                for block in blocks:
+                    nn.init.orthogonal_(block)
+            elif name.startswith("weight_ih") and input_init == "xavier":
+                for block in blocks:
+                    nn.init.xavier_uniform_(block)
+            elif name.startswith("bias"):
+                if zero_bias:
+                    param.zero_()
+                if lstm and forget_bias is not None:
+                    forget = blocks[1]
+                    forget.fill_(forget_bias if name.startswith("bias_ih") else 0.0)
+
+
+def _callback(spec):
+    """A skorch callback from ``name[:key=value,...]`` (see ``--callback``)."""
+    import torch
+    from skorch.callbacks import Callback, LRScheduler
+
+    name, _, rest = spec.partition(":")
+    options = _parse_set(rest.split(",")) if rest else {}
+    # torch_init: torch's own initialisation of the recurrent layer, every
+    # weight and bias from U(-1/sqrt(hidden), 1/sqrt(hidden)): the library's
+    # default before it took the Keras-style initialisation.
+    if name in ("orthogonal_init", "keras_init"):
+        if name == "keras_init":
+            options = {"input_init": "xavier", "zero_bias": True, **options}
+
+        class RecurrentInit(Callback):
+            def on_train_begin(self, net, **kwargs):
+                if len(net.history) == 0:  # a new network, not warm start
+                    _recurrent_init(net.module_, **options)
+
+        return (name, RecurrentInit())
+    if name == "torch_init":
+
+        class TorchInit(Callback):
+            def on_train_begin(self, net, **kwargs):
+                if len(net.history) == 0:
+                    net.module_.rnn.reset_parameters()
+
+        return (name, TorchInit())
+    if name == "plateau_lr":
+        options = {"factor": 0.5, "patience": 3, **options}
+        policy = torch.optim.lr_scheduler.ReduceLROnPlateau
+        return (name, LRScheduler(policy=policy, monitor="train_loss", **options))
+    raise SystemExit(
+        f"unknown --callback {name!r}; known: orthogonal_init, keras_init, "
+        "torch_init, plateau_lr"
+    )
+
+
+# --------------------------------------------------------------------------
 # models
 
 
-def _model(task, params, seed):
+def _model(task, params, seed, callbacks=()):
     from sklearn.pipeline import make_pipeline
 
     from sklearn_rnn import RNNClassifier, RNNRegressor, SequencePadder, TextTokenizer
 
     params = dict(params, random_state=seed, device="cpu")
+    if callbacks:
+        params["callbacks"] = [_callback(spec) for spec in callbacks]
     if task["kind"] == "reg":
         return RNNRegressor(**params)
     if task["kind"] == "clf":
@@ -237,13 +317,13 @@ def _cached_load(name, data_dir, wheel):
 
 def _fit_one(job):
     """One seeded fit in a worker: scores, epochs, seconds, warnings."""
-    name, params, seed, data_dir, wheel = job
+    name, params, callbacks, seed, data_dir, wheel = job
     import torch
     from sklearn.exceptions import ConvergenceWarning
 
     torch.set_num_threads(1)
     task = _cached_load(name, data_dir, wheel)
-    model = _model(task, params, seed)
+    model = _model(task, params, seed, callbacks)
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -255,6 +335,7 @@ def _fit_one(job):
         seed=seed,
         seconds=seconds,
         n_iter=int(est.n_iter_),
+        train_loss=float(est.history_[-1]["train_loss"]),
         convergence_warning=any(
             issubclass(w.category, ConvergenceWarning) for w in caught
         ),
@@ -347,6 +428,19 @@ def main(argv=None):
         metavar="NAME=VALUE",
         help="estimator parameter to try (repeatable), e.g. lr=3e-3",
     )
+    parser.add_argument(
+        "--callback",
+        action="append",
+        default=[],
+        metavar="NAME[:KEY=VALUE,...]",
+        help=(
+            "candidate training callback (repeatable): orthogonal_init "
+            "(orthogonal recurrent weights, LSTM forget-gate bias 1), keras_init "
+            "(also Glorot input weights, zero biases), plateau_lr "
+            "(ReduceLROnPlateau on the training loss; factor=0.5,patience=3), "
+            "torch_init (torch's U(+-1/sqrt(hidden)) for the recurrent layer)"
+        ),
+    )
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     parser.add_argument(
         "--data-dir", default=os.environ.get("SKLEARN_RNN_QUALITY_DATA")
@@ -366,6 +460,8 @@ def main(argv=None):
         args.datasets.split(",") if args.datasets else (QUICK if args.quick else FULL)
     )
     params = _parse_set(args.set)
+    for spec in args.callback:
+        _callback(spec)  # fail early on a bad name
 
     tasks = {}
     for name in names:
@@ -374,11 +470,17 @@ def main(argv=None):
             print(f"skipping {name}: {task}")
             continue
         tasks[name] = task
-    settings = ", ".join(f"{k}={v!r}" for k, v in params.items()) or "library defaults"
+    settings = ", ".join(
+        [f"{k}={v!r}" for k, v in params.items()]
+        + [f"callback {spec}" for spec in args.callback]
+    )
+    settings = settings or "library defaults"
     print(f"settings: {settings}; seeds {seeds}; torch threads 1 per fit")
 
     jobs = [
-        (n, params, s, args.data_dir, args.sktime_wheel) for n in tasks for s in seeds
+        (n, params, args.callback, s, args.data_dir, args.sktime_wheel)
+        for n in tasks
+        for s in seeds
     ]
     results = {n: [] for n in tasks}
     start = time.perf_counter()
@@ -398,7 +500,12 @@ def main(argv=None):
     )
     print(header)
     print("-" * len(header))
-    report = {"settings": params, "seeds": seeds, "datasets": {}}
+    report = {
+        "settings": params,
+        "callbacks": args.callback,
+        "seeds": seeds,
+        "datasets": {},
+    }
     for name, task in tasks.items():
         runs = results[name]
         metric = "r2" if task["kind"] == "reg" else "accuracy"
