@@ -5,6 +5,9 @@ from __future__ import annotations
 SHARED_PARAMETERS = """\
     cell : {"rnn", "lstm", "gru"}, default="lstm"
         Recurrent layer: ``torch.nn.RNN``, ``torch.nn.LSTM`` or ``torch.nn.GRU``.
+        It starts as Keras initialises it: input weights from Glorot's
+        uniform distribution and orthogonal recurrent weights (gate by gate),
+        zero biases, and an LSTM's forget-gate bias at 1.
 
     hidden_size : int, default=64
         Units per recurrent layer (and per direction).
@@ -24,8 +27,9 @@ SHARED_PARAMETERS = """\
     embedding_dim : int or None, default=None
         If set, ``X`` holds integer token ids (0 = padding), as produced by
         :class:`TextTokenizer` and :class:`SequencePadder`, and they are fed
-        through an ``nn.Embedding`` of this width. The vocabulary size is
-        learnt from the data (``vocabulary_size_``).
+        through an ``nn.Embedding`` of this width, initialised from
+        U(-0.05, 0.05) as in Keras. The vocabulary size is learnt from the
+        data (``vocabulary_size_``).
 
     pooling : {"last", "mean", "max"}, default="last"
         How a sequence becomes one vector: the output at its last real step
@@ -44,7 +48,10 @@ SHARED_PARAMETERS = """\
         Sequences per gradient step (and per batch at predict).
 
     lr : float, default=1e-3
-        Learning rate.
+        Initial learning rate. It is halved whenever the monitored loss (see
+        ``n_iter_no_change``) has not improved for ``n_iter_no_change // 3``
+        epochs (torch's ``ReduceLROnPlateau``); each ``fit`` and
+        ``partial_fit`` starts again from ``lr``.
 
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch.optim.Optimizer class, \
 default="adam"

@@ -91,8 +91,41 @@ class RNNNetwork(nn.Module):
             dropout=dropout if num_layers > 1 else 0.0,
             **rnn_kwargs,
         )
+        self._init_recurrent()
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), output_size)
+
+    def _init_recurrent(self) -> None:
+        """Initialise the embedding and the recurrent layer as Keras does.
+
+        Gate by gate: input weights from Glorot's uniform distribution,
+        recurrent weights orthogonal, biases zero, and an LSTM's forget-gate
+        bias 1 (Jozefowicz et al., 2015), so the cell keeps its state until
+        it learns to forget; embeddings from U(-0.05, 0.05) (torch draws
+        them from N(0, 1), which saturates Glorot-scaled gates). torch's own
+        initialisation (every recurrent weight and bias from
+        U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))) learnt far less on
+        small data sets (benchmarks/README.md: GunPoint 0.71 -> 0.94,
+        ArrowHead 0.37 -> 0.63 test accuracy, with the learning-rate schedule).
+        """
+        hidden = self.hidden_size
+        lstm = isinstance(self.rnn, nn.LSTM)
+        with torch.no_grad():
+            if self.embedding is not None:
+                nn.init.uniform_(self.embedding.weight, -0.05, 0.05)
+                self.embedding.weight[0].zero_()  # padding
+            for name, param in self.rnn.named_parameters():
+                blocks = param.split(hidden)
+                if name.startswith("weight_ih"):
+                    for block in blocks:
+                        nn.init.xavier_uniform_(block)
+                elif name.startswith("weight_hh"):
+                    for block in blocks:
+                        nn.init.orthogonal_(block)
+                else:
+                    param.zero_()
+                    if lstm and name.startswith("bias_ih"):
+                        blocks[1].fill_(1.0)  # gate order: input, forget, cell, output
 
     def __setstate__(self, state: dict) -> None:
         super().__setstate__(state)

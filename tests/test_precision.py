@@ -42,7 +42,8 @@ def test_bf16_predictions_stay_close_to_float32_for_the_same_weights():
     reg.fit(X, y)  # one epoch that leaves the weights where they were
     close = reg.predict(X)
     assert not np.array_equal(close, exact)  # bfloat16 really ran
-    np.testing.assert_allclose(close, exact, atol=0.05 * np.std(exact))
+    # bfloat16 keeps 8 significant bits: about 0.4% per rounding.
+    np.testing.assert_allclose(close, exact, rtol=0.02, atol=0.05 * np.std(exact))
 
 
 def test_unknown_precision_is_a_clear_error():

@@ -1,0 +1,110 @@
+"""Defaults chosen by benchmarks/quality.py (benchmarks/README.md).
+
+The embedding and the recurrent layer start as Keras initialises them, and
+the learning rate is halved when the monitored loss stops improving.
+"""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from sklearn_rnn import RNNClassifier
+from sklearn_rnn._modules import RNNNetwork
+
+
+@pytest.mark.parametrize("cell, gates", [("rnn", 1), ("lstm", 4), ("gru", 3)])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_recurrent_weights_start_orthogonal_with_glorot_inputs(
+    cell, gates, bidirectional
+):
+    hidden, inputs = 6, 3
+    net = RNNNetwork(
+        inputs,
+        2,
+        cell=cell,
+        hidden_size=hidden,
+        num_layers=2,
+        bidirectional=bidirectional,
+    )
+    params = dict(net.rnn.named_parameters())
+    assert len(params) == 4 * 2 * (2 if bidirectional else 1)
+    for name, param in params.items():
+        blocks = param.detach().split(hidden)
+        assert len(blocks) == gates
+        if name.startswith("weight_hh"):
+            for block in blocks:
+                torch.testing.assert_close(
+                    block @ block.T, torch.eye(hidden), atol=1e-5, rtol=0
+                )
+        elif name.startswith("weight_ih"):
+            bound = math.sqrt(6 / (hidden + param.shape[1]))  # Glorot's
+            assert param.abs().max() <= bound
+            assert param.std() > bound / 4  # drawn, not zero
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_biases_start_at_zero_except_the_lstm_forget_gate(cell):
+    hidden = 5
+    net = RNNNetwork(2, 1, cell=cell, hidden_size=hidden, bidirectional=True)
+    for name, param in net.rnn.named_parameters():
+        if not name.startswith("bias"):
+            continue
+        expected = torch.zeros_like(param)
+        if cell == "lstm" and name.startswith("bias_ih"):
+            expected[hidden : 2 * hidden] = 1.0  # torch's gate order: i, f, g, o
+        torch.testing.assert_close(param.detach(), expected)
+
+
+def test_embeddings_start_small_with_a_zero_padding_row():
+    net = RNNNetwork(1, 2, vocabulary_size=50, embedding_dim=8)
+    weight = net.embedding.weight.detach()
+    assert torch.equal(weight[0], torch.zeros(8))  # padding id 0
+    assert weight.abs().max() <= 0.05  # Keras' Embedding: U(-0.05, 0.05)
+    assert weight[1:].std() > 0.02
+
+
+def test_initialisation_follows_random_state():
+    X = torch.randn(8, 4, 1).numpy()
+    y = [0, 1] * 4
+    weights = []
+    for seed in (0, 0, 1):
+        clf = RNNClassifier(hidden_size=4, max_epochs=1, random_state=seed)
+        clf.fit(X, y)
+        weights.append(clf.module_.rnn.weight_hh_l0.detach().clone())
+    torch.testing.assert_close(weights[0], weights[1])
+    assert not torch.equal(weights[0], weights[2])
+
+
+def _plateau_fit(**params):
+    # One batch and a learning rate too small to move the loss: every epoch
+    # is an epoch without improvement.
+    X = np.random.default_rng(0).normal(size=(8, 5)).astype(np.float32)
+    y = [0, 1] * 4
+    clf = RNNClassifier(hidden_size=4, lr=1e-6, max_epochs=20, random_state=0, **params)
+    return clf.fit(X, y), X, y
+
+
+def _current_lr(clf):
+    return clf.net_.optimizer_.param_groups[0]["lr"]
+
+
+def test_learning_rate_halves_when_the_loss_stops_improving():
+    clf, X, y = _plateau_fit(n_iter_no_change=10)
+    # Stopped after 10 epochs without improvement; the lr was halved after
+    # each run of 3 (n_iter_no_change // 3) more.
+    assert clf.n_iter_ < 20
+    assert _current_lr(clf) in (1e-6 / 4, 1e-6 / 8)
+    clf2, _, _ = _plateau_fit(n_iter_no_change=4)
+    assert clf2.n_iter_ < clf.n_iter_
+    assert _current_lr(clf2) < 1e-6
+
+
+def test_each_fit_starts_again_from_lr():
+    clf, X, y = _plateau_fit(n_iter_no_change=10)
+    assert _current_lr(clf) < clf.lr
+    clf.partial_fit(X, y)
+    assert _current_lr(clf) == clf.lr
+    clf.set_params(warm_start=True, max_epochs=2).fit(X, y)
+    assert _current_lr(clf) == clf.lr
