@@ -81,6 +81,7 @@ def rnn_forecast(train: pd.Series, seed: int) -> tuple[pd.Series, dict]:
             max_epochs=20 if QUICK else 150,
             batch_size=16,
             lr=5e-3,
+            loss="squared_error",  # what the README's seeds were measured with
             random_state=seed,
         ),
         {"lookback": [24, 36], "hidden_size": [16, 32]},
