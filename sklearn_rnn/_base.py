@@ -38,6 +38,7 @@ from ._net import (
 )
 from ._sequences import Sequences
 from ._validation import check_sequences
+from ._warnings import user_stacklevel
 
 # Parameters that shape the network: changing one makes warm starts impossible.
 _MODULE_PARAMS = (
@@ -384,9 +385,7 @@ n_features), or list of array-like
                 "epochs); raise max_epochs (or lr), or set early_stopping=True to "
                 "stop when the validation loss stops improving."
             )
-        # Past this method, _train_steps, _train, fit and sklearn's
-        # _fit_context wrapper: the warning points at the user's call.
-        warnings.warn(message, ConvergenceWarning, stacklevel=6)
+        warnings.warn(message, ConvergenceWarning, stacklevel=user_stacklevel())
 
     def _training_device(self, first: bool) -> torch.device:
         """Where this fit trains.

@@ -112,6 +112,17 @@ class EpochLog(PrintLog):
     def on_train_begin(self, net, **kwargs) -> None:
         if net.verbose and self.title:
             self._sink(self.title, net.verbose)
+        self.rows_ = len(net.history)
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        super().on_epoch_end(net, **kwargs)
+        self.rows_ = len(net.history)
+
+    def on_train_end(self, net, **kwargs) -> None:
+        # A callback that ends training (early stopping) interrupts the epoch
+        # before this log, the last callback, prints its row: print it now.
+        if len(net.history) > getattr(self, "rows_", len(net.history)):
+            super().on_epoch_end(net, **kwargs)
 
     def format_row(self, row, key, color):
         text = super().format_row(row, key, color)

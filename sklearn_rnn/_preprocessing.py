@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._sequences import Sequences, padding_steps, real_spans, starts_of
 from ._validation import check_sequences
+from ._warnings import user_stacklevel
 
 _CONTAINERS = ("default", "pandas", "polars")
 
@@ -177,7 +178,7 @@ class SequenceOutputMixin:
                     "only to 2-D output. A list (or Series) of DataFrames in gives "
                     "DataFrames back.",
                     UserWarning,
-                    stacklevel=3,
+                    stacklevel=user_stacklevel(),
                 )
             return out
         columns = self.get_feature_names_out()

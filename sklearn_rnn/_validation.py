@@ -36,6 +36,7 @@ from ._sequences import (
     strip_padding,
     unpad,
 )
+from ._warnings import user_stacklevel
 
 _INT64_MAX = np.iinfo(np.int64).max
 # A DataFrame with at most this many named columns, read as 2-D sequences,
@@ -54,10 +55,13 @@ class InputLayout:
     n_features : int
         Columns of 2-D input (``"fixed"``), features per step
         (``"sequence"``), or 1 (``"tokens"``): ``n_features_in_``.
+    ragged : bool
+        Whether the training sequences had different lengths.
     """
 
     kind: str
     n_features: int
+    ragged: bool = False
 
 
 def _name(estimator) -> str:
@@ -188,6 +192,37 @@ def _padded_tokens(estimator, X) -> Sequences:
     return unpad(X, starts, ends)
 
 
+def _is_text(X) -> bool:
+    """A string, an array of strings, or a list / Series / array of strings."""
+    if isinstance(X, str):
+        return True
+    dtype = getattr(X, "dtype", None)
+    if dtype is not None and dtype.kind in "US":
+        return True
+    if isinstance(X, (list, tuple)) or (
+        dtype is not None and dtype.kind == "O" and getattr(X, "ndim", 0) == 1
+    ):
+        return len(X) > 0 and isinstance(next(iter(X)), str)
+    return False
+
+
+def _check_numeric_columns(estimator, X) -> None:
+    """Name the DataFrame columns that hold no numbers (each column is a step)."""
+    if not isinstance(X, pd.DataFrame):
+        return
+    bad = {
+        column: str(dtype)
+        for column, dtype in X.dtypes.items()
+        if not pd.api.types.is_numeric_dtype(dtype)
+    }
+    if bad:
+        raise ValueError(
+            f"{_name(estimator)} reads each DataFrame column as a time step and "
+            f"needs numbers; columns {list(bad)} hold {sorted(set(bad.values()))}. "
+            "Encode or drop them (text goes through TextTokenizer)."
+        )
+
+
 def _holds_sequences(X) -> bool:
     """True for a pandas Series or 1-D object array whose items are sequences."""
     dtype = getattr(X, "dtype", None)
@@ -257,8 +292,8 @@ def check_sequences(
             seqs, layout = _check_sequences(
                 estimator, X, reset, token_ids, dtype, ensure_all_finite, None, layout
             )
-            if reset and not token_ids:
-                _warn_if_zero_padded(estimator, seqs)
+            if not token_ids and (reset or getattr(layout, "ragged", False)):
+                _warn_if_zero_padded(estimator, seqs, fitted_on_ragged=not reset)
             return _writable(seqs), layout
         except ValueError as exc:
             if token_ids or "NaN" not in str(exc) or "mask_value" in str(exc):
@@ -308,10 +343,12 @@ def _check_sequences(
             f"{_name(estimator)} expects X as an array, a DataFrame or a list of "
             f"sequences; got a {type(X).__name__}. Pass list(X)."
         )
-    if isinstance(X, str) or (hasattr(X, "dtype") and X.dtype.kind in "US"):
+    if _is_text(X):
         raise ValueError(
-            f"{_name(estimator)} expects numeric sequences; got strings. Turn text "
-            "into token ids with TextTokenizer and set embedding_dim."
+            f"{_name(estimator)} expects numeric sequences or token ids; got "
+            "strings. Turn text into token ids with TextTokenizer (and "
+            "SequencePadder) in front of it, with embedding_dim set, e.g. "
+            "make_pipeline(TextTokenizer(), RNNClassifier(embedding_dim=32))."
         )
     if _holds_sequences(X):  # a Series or 1-D object array of arrays
         X = list(X)
@@ -375,6 +412,7 @@ def _check_sequences(
         )
     if reset:
         _warn_if_long_table(estimator, X)
+    _check_numeric_columns(estimator, X)
     kwargs = {"dtype": dtype, "ensure_all_finite": ensure_all_finite}
     if not reset and layout.kind == "sequence":
         values = check_array(X, **kwargs)
@@ -448,8 +486,14 @@ def _record_item_names(estimator, X, reset: bool) -> None:
         )
 
 
-def _warn_if_zero_padded(estimator, seqs: Sequences) -> None:
-    """Most rows starting or ending in runs of all-zero steps look padded."""
+def _warn_if_zero_padded(
+    estimator, seqs: Sequences, fitted_on_ragged: bool = False
+) -> None:
+    """Most rows starting or ending in runs of all-zero steps look padded.
+
+    In ``fit``; and at predict for a model fitted on sequences of different
+    lengths, which zero padding would silently change.
+    """
     if not seqs.uniform or seqs.values.ndim != 3 or seqs.values.shape[1] < 2:
         return
     pad = padding_steps(seqs.values, 0.0)
@@ -467,14 +511,23 @@ def _warn_if_zero_padded(estimator, seqs: Sequences) -> None:
         and len(set(lengths)) > 1
         and lengths.min() < width - 1
     ):
+        advice = (
+            "if they are padding, set mask_value=0.0 (or pass a list of arrays "
+            "of different lengths)."
+        )
+        if fitted_on_ragged:
+            advice = (
+                "it was fitted on sequences of different lengths, so padding "
+                "changes its predictions. Pass the sequences as a list of arrays "
+                "of their own lengths, or refit with mask_value=0.0."
+            )
         warnings.warn(
             f"Most sequences of X start or end with time steps whose features "
             f"are all 0, over different lengths: X looks zero-padded (e.g. by "
-            f"SequencePadder). {_name(estimator)} reads those steps as data; if "
-            "they are padding, set mask_value=0.0 (or pass a list of arrays of "
-            "different lengths).",
+            f"SequencePadder). {_name(estimator)} reads those steps as data; "
+            f"{advice}",
             UserWarning,
-            stacklevel=4,
+            stacklevel=user_stacklevel(),
         )
 
 
@@ -491,7 +544,7 @@ def _warn_if_long_table(estimator, X) -> None:
             "sequences with sklearn_rnn.sequences_from_frame(df, id_col, "
             "time_col).",
             UserWarning,
-            stacklevel=5,
+            stacklevel=user_stacklevel(),
         )
 
 
@@ -533,7 +586,7 @@ def _warn_if_token_like(estimator, X) -> None:
             "TextTokenizer / SequencePadder), set embedding_dim, e.g. "
             "embedding_dim=32.",
             UserWarning,
-            stacklevel=5,
+            stacklevel=user_stacklevel(),
         )
 
 
@@ -556,7 +609,8 @@ def _finish(
         if not validated:
             _forget_feature_names(estimator)
             estimator.n_features_in_ = n_features
-        return seqs, InputLayout(kind, estimator.n_features_in_)
+        ragged = len(seqs) > 0 and bool((seqs.lengths != seqs.lengths[0]).any())
+        return seqs, InputLayout(kind, estimator.n_features_in_, ragged)
     if layout.kind == "fixed" and kind == "sequence":
         raise ValueError(
             f"{_name(estimator)} was fitted on 2-D input (n_samples, "

@@ -1,12 +1,21 @@
 """Bad input gets a clear ValueError / TypeError / NotFittedError."""
 
+import warnings
+
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from conftest import FAST
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
-from sklearn_rnn import NonFiniteLossError, RNNClassifier, RNNRegressor
+from sklearn_rnn import (
+    NonFiniteLossError,
+    RNNClassifier,
+    RNNForecaster,
+    RNNRegressor,
+    SequencePadder,
+)
 
 X2 = np.random.RandomState(0).normal(size=(20, 5))
 X3 = np.random.RandomState(0).normal(size=(20, 5, 2))
@@ -198,3 +207,64 @@ def test_a_failed_first_fit_leaves_the_estimator_unfitted():
         clf.fit(X2, np.zeros(20))
     with pytest.raises(NotFittedError):
         clf.predict(X2)
+
+
+# ------------------------------------------------- what a new user trips on
+@pytest.mark.parametrize(
+    "make_text",
+    [lambda: ["good movie", "bad film"] * 10, lambda: pd.Series(["good"] * 20)],
+    ids=["list", "Series"],
+)
+@pytest.mark.parametrize("embedding_dim", [None, 8])
+def test_raw_text_points_to_the_tokenizer(make_text, embedding_dim):
+    clf = RNNClassifier(**FAST, embedding_dim=embedding_dim)
+    with pytest.raises(ValueError, match="got strings.*TextTokenizer"):
+        clf.fit(make_text(), Y)
+
+
+def test_a_text_column_in_a_frame_is_named():
+    X = pd.DataFrame({"when": ["mon"] * 20, "value": np.arange(20.0)})
+    with pytest.raises(ValueError, match=r"columns \['when'\] hold"):
+        RNNRegressor(**FAST).fit(X, np.arange(20.0))
+
+
+def test_padded_input_to_a_model_fitted_on_ragged_sequences_warns(ragged):
+    X, y = ragged
+    clf = RNNClassifier(**FAST).fit(X, y)
+    padded = SequencePadder(value=0.0).fit_transform(X)
+    with pytest.warns(UserWarning, match="fitted on sequences of different lengths"):
+        clf.predict(padded)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clf.predict(X)
+        clf.predict(padded[:, :2])  # no padding in sight
+
+
+def test_warnings_point_at_the_users_line():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 6, 2))
+    y = X[:, -1, 0]
+    for model in (RNNRegressor(**FAST), RNNForecaster(**FAST)):
+        with pytest.warns(ConvergenceWarning) as caught:
+            model.fit(X, y)
+        assert {w.filename for w in caught} == {__file__}
+
+
+def test_the_epoch_log_shows_the_epoch_that_stopped_training(capsys):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 5, 2))
+    y = rng.randint(0, 2, size=40)
+    clf = RNNClassifier(
+        **{**FAST, "max_epochs": 50},
+        early_stopping=True,
+        n_iter_no_change=2,
+        tol=0.5,  # no epoch improves by that much: stops after three
+        verbose=1,
+    ).fit(X, y)
+    assert clf.n_iter_ < 50  # stopped early
+    rows = [
+        line
+        for line in capsys.readouterr().out.splitlines()
+        if line.strip()[:1].isdigit()
+    ]
+    assert [int(row.split()[0]) for row in rows] == list(range(1, clf.n_iter_ + 1))
