@@ -502,10 +502,17 @@ n_features), or list of array-like
 
     @property
     def history_(self) -> list[dict]:
-        keys = ("epoch", "train_loss", "valid_loss", "dur")
+        # (our name, skorch's); the learning rate is what the schedule set.
+        keys = (
+            ("epoch", "epoch"),
+            ("train_loss", "train_loss"),
+            ("valid_loss", "valid_loss"),
+            ("lr", "event_lr"),
+            ("dur", "dur"),
+        )
         # Plain Python numbers: skorch records numpy scalars.
         return [
-            {key: _as_number(row[key]) for key in keys if key in row}
+            {ours: _as_number(row[theirs]) for ours, theirs in keys if theirs in row}
             for row in self.net_.history
         ]
 

@@ -138,7 +138,8 @@ SHARED_ATTRIBUTES = """\
 
     history_ : list of dict
         One dict per epoch: ``epoch``, ``train_loss``, ``valid_loss`` (with
-        early stopping) and ``dur`` (seconds).
+        early stopping), ``lr`` (the learning rate of that epoch) and ``dur``
+        (seconds).
 
     n_iter_ : int
         Epochs run.

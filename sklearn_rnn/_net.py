@@ -355,14 +355,15 @@ def net_params(estimator, *, train_split) -> dict:
         threshold_mode="abs",
         load_best=bool(est.early_stopping),
     )
-    # The estimator's own first (the forecaster stops on its recent windows).
-    callbacks.extend(getattr(est, "_internal_callbacks", list)())
-    callbacks.append((f"stop_on_{monitor}", stopper))
     # Halve the learning rate once that loss has not improved for a third of
     # n_iter_no_change epochs, so a loss that oscillates at the end of a fit
     # settles instead of stopping it (benchmarks/README.md measures both).
+    # Before the stopping rules, so the epoch that stops records its rate.
     patience = max(1, int(est.n_iter_no_change) // 3)
     callbacks.append(("lr_on_plateau", PlateauLR(monitor, patience)))
+    # The estimator's own first (the forecaster stops on its recent windows).
+    callbacks.extend(getattr(est, "_internal_callbacks", list)())
+    callbacks.append((f"stop_on_{monitor}", stopper))
     if est.verbose >= 2:
         callbacks.append(("progress_bar", ProgressBar()))
     clip = None if est.clip_grad_norm is None else float(est.clip_grad_norm)

@@ -108,3 +108,20 @@ def test_each_fit_starts_again_from_lr():
     assert _current_lr(clf) == clf.lr
     clf.set_params(warm_start=True, max_epochs=2).fit(X, y)
     assert _current_lr(clf) == clf.lr
+
+
+def test_history_records_the_learning_rate_the_schedule_set():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 5, 2))
+    y = rng.randint(0, 2, size=40)
+    # A learning rate too small to move the loss: a plateau from the start,
+    # so the rate halves every n_iter_no_change // 3 = 2 epochs until the
+    # plateau stop ends the fit.
+    clf = RNNClassifier(
+        hidden_size=8, max_epochs=30, lr=1e-6, n_iter_no_change=6, random_state=0
+    )
+    rates = [row["lr"] for row in clf.fit(X, y).history_]
+    assert len(rates) == clf.n_iter_ < 30
+    assert rates[0] == clf.lr
+    assert rates[-1] < rates[0]
+    assert all(b <= a for a, b in zip(rates, rates[1:], strict=False))
