@@ -111,8 +111,9 @@ def test_coverage_outside_0_1_is_refused(model, panel, coverage):
 
 
 def test_no_calibration_windows_is_a_clear_error():
-    X, y = make_windows(np.arange(40.0), lookback=5)
-    small = RNNForecaster(**FAST).fit(X, y)
+    X, y = make_windows(np.arange(20.0), lookback=5)  # 15 windows: too few
+    with pytest.warns(UserWarning, match="fewer than the 10 needed"):
+        small = RNNForecaster(**FAST).fit(X, y)
     assert small.conformity_scores_ is None
     with pytest.raises(ValueError, match="no held-out windows"):
         small.predict_interval(X, coverage=0.9)
@@ -216,3 +217,15 @@ def test_grid_search_over_many_series_with_time_series_split(panel):
         scoring="neg_mean_absolute_error",
     ).fit(X, y)
     assert search.best_params_["lookback"] in (6, 24)
+
+
+def test_a_single_short_series_is_told_how_to_get_intervals():
+    # 73 windows: 10% is 7, too few to calibrate; fit says so and how to fix it.
+    series = 100 + 10 * np.sin(np.arange(108) * 2 * np.pi / 12)
+    X, y = make_windows(series, lookback=24, horizon=12)
+    with pytest.warns(UserWarning, match="calibration_fraction=0.14 holds out 10"):
+        model = RNNForecaster(**FAST).fit(X, y)
+    assert model.conformity_scores_ is None
+    model = RNNForecaster(**FAST, calibration_fraction=0.14).fit(X, y)
+    frame = model.forecast(series, steps=12, coverage=0.9)
+    assert (frame["lower"] < frame["upper"]).all()

@@ -27,6 +27,7 @@ from .._docstrings import fill_doc
 from .._regressor import RNNRegressor
 from .._sequences import Sequences
 from .._validation import check_sequences
+from .._warnings import user_stacklevel
 from ._intervals import (
     MIN_CALIBRATION_WINDOWS,
     check_coverage,
@@ -92,6 +93,39 @@ class _RecentWindowStop(Callback):
         self.forecaster = self.X = self.y = self.best_weights_ = self.scale_ = None
 
 
+def _calibration_rows(fraction: float, n: int) -> int:
+    """How many of ``n`` windows to hold out: ``fraction`` of them, or 0.
+
+    0 when that is fewer than ``MIN_CALIBRATION_WINDOWS`` or leaves fewer
+    for training. Not raised to the minimum on short data: on one short
+    series the most recent windows are worth more for training (the
+    airline example lost half its accuracy without them).
+    """
+    n_cal = int(np.floor(fraction * n))
+    if n_cal < MIN_CALIBRATION_WINDOWS or n - n_cal < n_cal:
+        return 0
+    return n_cal
+
+
+def _no_calibration_message(fraction: float, n: int) -> str:
+    held = int(np.floor(fraction * n))
+    if n >= 2 * MIN_CALIBRATION_WINDOWS:
+        needed = np.ceil(100 * MIN_CALIBRATION_WINDOWS / n) / 100
+        remedy = (
+            f"calibration_fraction={needed:.2f} holds out "
+            f"{MIN_CALIBRATION_WINDOWS} (training then misses the most recent "
+            "windows), or make more windows (more series, a smaller lookback)"
+        )
+    else:
+        remedy = "make more windows (more series, a smaller lookback or stride)"
+    return (
+        f"calibration_fraction={fraction} of {n} windows is {held}, fewer than "
+        f"the {MIN_CALIBRATION_WINDOWS} needed to calibrate intervals: this "
+        "forecaster trained on every window, for up to max_epochs without its "
+        f"stop on recent windows, and gives no prediction intervals. {remedy}."
+    )
+
+
 def _rows(data, idx):
     """Rows ``idx`` of X, y or weights, also for objects with only __array__."""
     if not hasattr(data, "__getitem__"):
@@ -141,9 +175,10 @@ class RNNForecaster(RNNRegressor):
         when ``X`` comes from :func:`make_windows`) held out of training to
         calibrate prediction intervals and, unless ``early_stopping=True``,
         to stop training (see Notes). It is held out only when that makes at
-        least 10 windows and leaves at least as many for training; 0 trains
-        on every row, for ``max_epochs`` or until the training loss
-        levels off, and gives no intervals.
+        least 10 windows and leaves at least as many for training (a warning
+        says when it does not, and which fraction would); otherwise, or with
+        0, the forecaster trains on every row, for ``max_epochs`` or until
+        the training loss levels off, and gives no intervals.
 
     loss : {"absolute_error", "squared_error", "huber"}, \
 default="absolute_error"
@@ -298,10 +333,16 @@ n_channels), or list of array-like
             n = 0 if issparse(X) else n
         except TypeError:
             n = 0  # bad X or y: the base's validation says what is wrong
-        n_cal = int(np.floor(self.calibration_fraction * n))
-        if n_cal < MIN_CALIBRATION_WINDOWS or n - n_cal < n_cal:
+        n_cal = _calibration_rows(self.calibration_fraction, n)
+        if not n_cal:
             super().fit(X, y, sample_weight)
             self.conformity_scores_ = None
+            if self.calibration_fraction > 0 and n > 1:
+                warnings.warn(
+                    _no_calibration_message(self.calibration_fraction, n),
+                    UserWarning,
+                    stacklevel=user_stacklevel(),
+                )
             return self
         state = dict(self.__dict__)
         train, cal = np.arange(n - n_cal), np.arange(n - n_cal, n)
@@ -447,10 +488,10 @@ n_channels), or list of array-like
         if scores is None:
             raise ValueError(
                 "This forecaster has no held-out windows to calibrate intervals: "
-                f"fit holds out calibration_fraction={self.calibration_fraction} of "
-                f"the rows only when that makes at least {MIN_CALIBRATION_WINDOWS} "
-                "windows (and partial_fit never does). Fit on more windows or raise "
-                "calibration_fraction."
+                f"fit holds out at least {MIN_CALIBRATION_WINDOWS} windows (with "
+                f"calibration_fraction={self.calibration_fraction} > 0) only when "
+                "as many are left for training, and partial_fit never does. Fit on "
+                "more windows, with calibration_fraction > 0."
             )
         return extend_widths(conformal_quantiles(scores, coverage), steps)
 
