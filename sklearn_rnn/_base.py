@@ -525,11 +525,16 @@ n_features), or list of array-like
         # validating the data leaves n_features_in_ behind, but no net_.
         return hasattr(self, "net_")
 
+    # Parameters added since a release whose default then was not today's:
+    # a model pickled before they existed behaves as the old default.
+    _legacy_defaults: dict = {}
+
     def __setstate__(self, state):
-        # A model pickled before a parameter existed gets its default.
+        # A model pickled before a parameter existed gets the value it
+        # trained with: the old behaviour where it changed, else the default.
         for name, param in inspect.signature(type(self).__init__).parameters.items():
-            if param.kind is param.KEYWORD_ONLY:
-                state.setdefault(name, param.default)
+            if param.kind is param.KEYWORD_ONLY and name not in state:
+                state[name] = self._legacy_defaults.get(name, param.default)
         super().__setstate__(state)
         # skorch maps a CUDA-trained net onto the CPU when CUDA is missing.
         if "net_" in state:

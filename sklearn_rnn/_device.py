@@ -92,14 +92,11 @@ def check_precision(precision: str, device: torch.device) -> None:
     """
     if precision == "32":
         return
-    if device.type == "cuda" and not torch.cuda.is_bf16_supported():
+    # On CUDA, autocast's cuDNN RNN path computes in float16 whatever dtype
+    # was asked for (without the loss scaling float16 needs): refused until
+    # a bfloat16 path is built and measured on a GPU.
+    if device.type != "cpu":
         raise ValueError(
-            f"precision={precision!r} needs a GPU with bfloat16 support (NVIDIA "
-            f"Ampere or later); {torch.cuda.get_device_name(device)} has none. "
-            "Use precision='32'."
-        )
-    if device.type not in ("cpu", "cuda"):
-        raise ValueError(
-            f"precision={precision!r} is supported on 'cpu' and 'cuda' devices; "
-            f"this estimator runs on {str(device)!r}. Use precision='32'."
+            f"precision={precision!r} is supported on the CPU only for now; this "
+            f"estimator runs on {str(device)!r}. Use precision='32' there."
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 SHARED_PARAMETERS = """\
     cell : {"rnn", "lstm", "gru"}, default="lstm"
         Recurrent layer: ``torch.nn.RNN``, ``torch.nn.LSTM`` or ``torch.nn.GRU``.
-        It starts as Keras initialises it: input weights from Glorot's
-        uniform distribution and orthogonal recurrent weights (gate by gate),
+        It starts much as Keras initialises it, gate by gate: input weights
+        from Glorot's uniform distribution, orthogonal recurrent weights,
         zero biases, and an LSTM's forget-gate bias at 1.
 
     hidden_size : int, default=64
@@ -90,12 +90,11 @@ default="adam"
         Arithmetic of the network's forward pass, in training and
         prediction. ``"32"`` is float32 throughout. ``"bf16"`` runs it under
         ``torch.autocast`` in bfloat16 (mixed precision: weights, gradients,
-        the loss and the optimizer stay float32), which is faster on GPUs
-        with bfloat16 support (NVIDIA Ampere and later) and on CPUs with
-        AVX512-BF16 or AMX, at the cost of about three significant digits
-        in the outputs. Needs a CPU or a CUDA device that supports
-        bfloat16; elsewhere it is a ``ValueError``. See the benchmarks for
-        measured speed and accuracy.
+        the loss and the optimizer stay float32), which halves LSTM training
+        time on CPUs with AVX512-BF16 or AMX at the cost of about three
+        significant digits in the outputs (GRU and vanilla RNN get slower;
+        see the benchmarks). CPU only for now: on other devices it is a
+        ``ValueError``.
 
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and the validation

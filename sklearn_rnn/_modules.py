@@ -96,13 +96,15 @@ class RNNNetwork(nn.Module):
         self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), output_size)
 
     def _init_recurrent(self) -> None:
-        """Initialise the embedding and the recurrent layer as Keras does.
+        """Initialise the embedding and the recurrent layer, Keras-like.
 
-        Gate by gate: input weights from Glorot's uniform distribution,
-        recurrent weights orthogonal, biases zero, and an LSTM's forget-gate
-        bias 1 (Jozefowicz et al., 2015), so the cell keeps its state until
-        it learns to forget; embeddings from U(-0.05, 0.05) (torch draws
-        them from N(0, 1), which saturates Glorot-scaled gates). torch's own
+        Gate by gate (Keras draws each kind over all gates at once, so its
+        input weights come out a little smaller): input weights from
+        Glorot's uniform distribution, recurrent weights orthogonal, biases
+        zero, and an LSTM's forget-gate bias 1 (Jozefowicz et al., 2015), so
+        the cell keeps its state until it learns to forget; embeddings from
+        U(-0.05, 0.05) (torch draws them from N(0, 1), which saturates
+        Glorot-scaled gates). torch's own
         initialisation (every recurrent weight and bias from
         U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))) learnt far less on
         small data sets (benchmarks/README.md: GunPoint 0.71 -> 0.94,

@@ -55,6 +55,8 @@ def fits_on_device(device: torch.device, nbytes: int) -> bool:
     if device.type != "cuda":
         return False
     free, _ = torch.cuda.mem_get_info(device)
+    # Memory torch's caching allocator holds but does not use is free to us.
+    free += torch.cuda.memory_reserved(device) - torch.cuda.memory_allocated(device)
     return nbytes <= DEVICE_DATA_SHARE * free
 
 
@@ -359,8 +361,14 @@ def net_params(estimator, *, train_split) -> dict:
     # n_iter_no_change epochs, so a loss that oscillates at the end of a fit
     # settles instead of stopping it (benchmarks/README.md measures both).
     # Before the stopping rules, so the epoch that stops records its rate.
-    patience = max(1, int(est.n_iter_no_change) // 3)
-    callbacks.append(("lr_on_plateau", PlateauLR(monitor, patience)))
+    # A user's own LRScheduler in callbacks replaces it.
+    user_callbacks = check_callbacks(est.callbacks)
+    if not any(
+        isinstance(item[1] if isinstance(item, tuple) else item, LRScheduler)
+        for item in user_callbacks
+    ):
+        patience = max(1, int(est.n_iter_no_change) // 3)
+        callbacks.append(("lr_on_plateau", PlateauLR(monitor, patience)))
     # The estimator's own first (the forecaster stops on its recent windows).
     callbacks.extend(getattr(est, "_internal_callbacks", list)())
     callbacks.append((f"stop_on_{monitor}", stopper))
@@ -370,7 +378,7 @@ def net_params(estimator, *, train_split) -> dict:
     callbacks.append(("non_finite_guard", NonFiniteGuard(clip)))
     if clip is not None:
         callbacks.append(("clip_grad_norm", GradientNormClipping(clip)))
-    callbacks.extend(check_callbacks(est.callbacks))
+    callbacks.extend(user_callbacks)
     title = repr(est) if est.verbose else ""
     return {
         "callbacks__print_log": EpochLog(title=title),

@@ -214,6 +214,7 @@ def _check_numeric_columns(estimator, X) -> None:
         column: str(dtype)
         for column, dtype in X.dtypes.items()
         if not pd.api.types.is_numeric_dtype(dtype)
+        and not _converts_to_float(X[column])
     }
     if bad:
         raise ValueError(
@@ -221,6 +222,15 @@ def _check_numeric_columns(estimator, X) -> None:
             f"needs numbers; columns {list(bad)} hold {sorted(set(bad.values()))}. "
             "Encode or drop them (text goes through TextTokenizer)."
         )
+
+
+def _converts_to_float(column: pd.Series) -> bool:
+    """An object column of numbers is fine; strings or dates are not."""
+    try:
+        np.asarray(column, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _holds_sequences(X) -> bool:

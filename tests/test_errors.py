@@ -268,3 +268,9 @@ def test_the_epoch_log_shows_the_epoch_that_stopped_training(capsys):
         if line.strip()[:1].isdigit()
     ]
     assert [int(row.split()[0]) for row in rows] == list(range(1, clf.n_iter_ + 1))
+
+
+def test_a_frame_of_numbers_in_object_columns_is_read_as_numbers():
+    X = pd.DataFrame(np.random.RandomState(0).normal(size=(20, 4))).astype(object)
+    reg = RNNRegressor(**FAST).fit(X, np.arange(20.0))
+    assert reg.predict(X).shape == (20,)

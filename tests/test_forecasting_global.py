@@ -229,3 +229,16 @@ def test_a_single_short_series_is_told_how_to_get_intervals():
     model = RNNForecaster(**FAST, calibration_fraction=0.14).fit(X, y)
     frame = model.forecast(series, steps=12, coverage=0.9)
     assert (frame["lower"] < frame["upper"]).all()
+
+
+def test_a_warm_fit_that_fails_on_the_held_out_windows_changes_nothing():
+    series = np.sin(np.arange(400) * 2 * np.pi / 12) + np.arange(400) / 100
+    X, y = make_windows(series, lookback=12, horizon=3)
+    model = RNNForecaster(**FAST, warm_start=True, early_stopping=True).fit(X, y)
+    before, epochs = model.predict(X), model.n_iter_
+    X_bad = X.copy()
+    X_bad[-1, 0] = np.nan  # in the held-out windows only
+    with pytest.raises(ValueError, match="NaN"):
+        model.fit(X_bad, y)
+    np.testing.assert_array_equal(model.predict(X), before)
+    assert model.n_iter_ == epochs

@@ -125,3 +125,17 @@ def test_history_records_the_learning_rate_the_schedule_set():
     assert rates[0] == clf.lr
     assert rates[-1] < rates[0]
     assert all(b <= a for a, b in zip(rates, rates[1:], strict=False))
+
+
+def test_a_users_lr_scheduler_replaces_the_built_in_schedule():
+    from skorch.callbacks import LRScheduler
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 5, 2))
+    y = rng.randint(0, 2, size=40)
+    step = LRScheduler(policy=torch.optim.lr_scheduler.StepLR, step_size=1, gamma=0.5)
+    clf = RNNClassifier(hidden_size=8, max_epochs=3, random_state=0, callbacks=[step])
+    clf.fit(X, y)
+    names = [name for name, _ in clf.net_.callbacks_]
+    assert "lr_on_plateau" not in names
+    assert clf.net_.optimizer_.param_groups[0]["lr"] == pytest.approx(1e-3 / 8)

@@ -23,6 +23,7 @@ from sklearn.utils.validation import (
 )
 from skorch.callbacks import Callback
 
+from .._base import _Snapshot
 from .._docstrings import fill_doc
 from .._regressor import RNNRegressor
 from .._sequences import Sequences
@@ -109,6 +110,13 @@ def _calibration_rows(fraction: float, n: int) -> int:
 
 def _no_calibration_message(fraction: float, n: int) -> str:
     held = int(np.floor(fraction * n))
+    if held >= MIN_CALIBRATION_WINDOWS:  # but more than half of the windows
+        return (
+            f"calibration_fraction={fraction} would hold out {held} of {n} "
+            "windows, more than it leaves for training: this forecaster trained "
+            "on every window, for up to max_epochs without its stop on recent "
+            "windows, and gives no prediction intervals. Use a fraction below 0.5."
+        )
     if n >= 2 * MIN_CALIBRATION_WINDOWS:
         needed = np.ceil(100 * MIN_CALIBRATION_WINDOWS / n) / 100
         remedy = (
@@ -260,6 +268,9 @@ default="absolute_error"
     ['forecast', 'lower', 'upper']
     """
 
+    # Forecasters pickled before ``loss`` existed trained on squared error.
+    _legacy_defaults = {"loss": "squared_error"}
+
     _parameter_constraints = {
         **RNNRegressor._parameter_constraints,
         "lookback": [Interval(Integral, 1, None, closed="left"), None],
@@ -344,7 +355,7 @@ n_channels), or list of array-like
                     stacklevel=user_stacklevel(),
                 )
             return self
-        state = dict(self.__dict__)
+        snapshot = _Snapshot(self)  # a warm fit trains the same net in place
         train, cal = np.arange(n - n_cal), np.arange(n - n_cal, n)
         weight = None if sample_weight is None else _rows(sample_weight, train)
         try:
@@ -364,9 +375,9 @@ n_channels), or list of array-like
                 y_cal, self.predict(X_cal), self._window_scale(X_cal)
             )
         except Exception:
-            # The held-out rows were bad: leave the estimator as before fit.
-            self.__dict__.clear()
-            self.__dict__.update(state)
+            # The held-out rows were bad: leave the estimator as before fit,
+            # weights and optimizer state included.
+            snapshot.restore()
             raise
         self.conformity_scores_ = scores
         return self
@@ -488,10 +499,12 @@ n_channels), or list of array-like
         if scores is None:
             raise ValueError(
                 "This forecaster has no held-out windows to calibrate intervals: "
-                f"fit holds out at least {MIN_CALIBRATION_WINDOWS} windows (with "
-                f"calibration_fraction={self.calibration_fraction} > 0) only when "
-                "as many are left for training, and partial_fit never does. Fit on "
-                "more windows, with calibration_fraction > 0."
+                f"fit holds out calibration_fraction={self.calibration_fraction} "
+                f"of the windows only when that makes at least "
+                f"{MIN_CALIBRATION_WINDOWS} and leaves as many for training (fit "
+                "warned if it did not), and partial_fit never does. Refit on more "
+                "windows or with a calibration_fraction that makes "
+                f"{MIN_CALIBRATION_WINDOWS}."
             )
         return extend_widths(conformal_quantiles(scores, coverage), steps)
 
