@@ -15,6 +15,7 @@ from sklearn_rnn import (
     RNNForecaster,
     RNNRegressor,
     SequencePadder,
+    make_windows,
 )
 
 X2 = np.random.RandomState(0).normal(size=(20, 5))
@@ -248,6 +249,13 @@ def test_warnings_point_at_the_users_line():
         with pytest.warns(ConvergenceWarning) as caught:
             model.fit(X, y)
         assert {w.filename for w in caught} == {__file__}
+
+
+def test_forecasting_warnings_point_at_the_users_line():
+    frame = pd.DataFrame({"y": np.arange(30.0), "x": np.ones(30)})
+    with pytest.warns(UserWarning, match="covariates") as caught:
+        make_windows(frame, lookback=5)  # the other column read as a covariate
+    assert {w.filename for w in caught} == {__file__}
 
 
 def test_the_epoch_log_shows_the_epoch_that_stopped_training(capsys):

@@ -14,6 +14,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
 
+from .._warnings import user_stacklevel
 from ._intervals import check_coverage
 from ._windows import SeriesData, _check_int, collect_series, make_windows
 
@@ -229,7 +230,7 @@ def backtest(
             f"Skipping {len(skipped)} series too short for an origin: "
             f"{skipped[:10]}{' ...' if len(skipped) > 10 else ''}.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     rounds = max(len(o) for o in origins)
     frames = []

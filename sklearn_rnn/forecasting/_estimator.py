@@ -739,7 +739,7 @@ or dict, default=None
                 )
                 + ": padded at the start with the first value to forecast.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=user_stacklevel(),
             )
             history = [
                 np.vstack([np.repeat(h[:1], width - len(h), axis=0), h])

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .._frames import split_long_frame
 from .._sequences import Sequences, starts_of
+from .._warnings import user_stacklevel
 
 
 class SeriesData(NamedTuple):
@@ -205,7 +206,7 @@ def _one(
                     "target= (and covariates= or future_covariates=) to say so "
                     "and silence this warning.",
                     UserWarning,
-                    stacklevel=4,
+                    stacklevel=user_stacklevel(),
                 )
         frame_future = series[future_cols] if future_cols else None
         if frame_future is not None:
@@ -319,7 +320,7 @@ def collect_series(
             data = _one(key, item, cov, fut, target, warn=not warned)
         for w in caught:
             warned = True
-            warnings.warn(w.message, w.category, stacklevel=3)
+            warnings.warn(w.message, w.category, stacklevel=user_stacklevel())
         if out:
             channels = (out[0].values.shape[1], _width(out[0].future))
             if (data.values.shape[1], _width(data.future)) != channels:
@@ -516,7 +517,7 @@ default=None
             f"Skipping {len(short)} series shorter than lookback + horizon = {need} "
             f"steps: {short[:10]}{' ...' if len(short) > 10 else ''}.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     by_time = len(long_enough) > 1 and (
         all(isinstance(d.index, pd.DatetimeIndex) for d in long_enough)
