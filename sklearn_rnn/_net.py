@@ -257,10 +257,13 @@ class SequenceNet(NeuralNet):
     def get_params_for(self, prefix: str) -> dict:
         params = super().get_params_for(prefix)
         if prefix in ("iterator_train", "iterator_valid"):
-            # Decided where the net is now, not where it was built: a model
-            # trained on a GPU and loaded on a CPU-only machine must not pin.
-            params.setdefault("pin_memory", torch.device(self.device).type == "cuda")
+            params.setdefault("pin_memory", self._pin_by_default())
         return params
+
+    def _pin_by_default(self) -> bool:
+        # Decided where the net is now, not where it was built: a model
+        # trained on a GPU and loaded on a CPU-only machine must not pin.
+        return torch.device(self.device).type == "cuda"
 
     def predict_outputs(self, dataset: SequenceDataset) -> np.ndarray:
         """Raw outputs for every sample of ``dataset``, in its order.
@@ -277,9 +280,7 @@ class SequenceNet(NeuralNet):
         # the three needed is cheaper than get_params_for's scan of them all.
         own = vars(self)
         workers = own.get("iterator_valid__num_workers", 0)
-        pin = own.get(
-            "iterator_valid__pin_memory", torch.device(self.device).type == "cuda"
-        )
+        pin = own.get("iterator_valid__pin_memory", self._pin_by_default())
         self._place(dataset, workers)
         direct = (
             self.iterator_valid is SequenceLoader

@@ -206,15 +206,17 @@ def _is_text(X) -> bool:
     return False
 
 
-def _check_numeric_columns(estimator, X) -> None:
-    """Name the DataFrame columns that hold no numbers (each column is a step)."""
+def _name_text_columns(estimator, X) -> None:
+    """Raise an error naming the DataFrame columns that hold no numbers.
+
+    Called when converting ``X`` failed; each column is a time step.
+    """
     if not isinstance(X, pd.DataFrame):
         return
     bad = {
         column: str(dtype)
         for column, dtype in X.dtypes.items()
-        if not pd.api.types.is_numeric_dtype(dtype)
-        and not _converts_to_float(X[column])
+        if not _converts_to_float(X[column])
     }
     if bad:
         raise ValueError(
@@ -422,12 +424,15 @@ def _check_sequences(
         )
     if reset:
         _warn_if_long_table(estimator, X)
-    _check_numeric_columns(estimator, X)
     kwargs = {"dtype": dtype, "ensure_all_finite": ensure_all_finite}
-    if not reset and layout.kind == "sequence":
-        values = check_array(X, **kwargs)
-    else:
-        values = validate_data(estimator, X, reset=reset, **kwargs)
+    try:
+        if not reset and layout.kind == "sequence":
+            values = check_array(X, **kwargs)
+        else:
+            values = validate_data(estimator, X, reset=reset, **kwargs)
+    except (TypeError, ValueError):
+        _name_text_columns(estimator, X)  # a clearer error where it applies
+        raise
     n, steps = values.shape
     seqs = Sequences(values[:, :, None], np.full(n, steps, dtype=np.int64))
     seqs = _strip(estimator, seqs, mask_value)
