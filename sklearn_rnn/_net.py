@@ -221,7 +221,7 @@ class SequenceNet(NeuralNet):
 
     def infer(self, x, **fit_params):
         inputs = x["x"].to(self.device, non_blocking=True)
-        if getattr(self, "precision", "32") == "32":
+        if self.precision == "32":
             return self.module_(inputs, x["lengths"])
         with torch.autocast(torch.device(self.device).type, dtype=torch.bfloat16):
             out = self.module_(inputs, x["lengths"])
@@ -319,13 +319,18 @@ class SequenceNet(NeuralNet):
         self.optimizer_.load_state_dict(state)
 
 
+def _unnamed(item):
+    """The callback of a ``(name, callback)`` pair, or the item itself."""
+    return item[1] if isinstance(item, tuple) and len(item) == 2 else item
+
+
 def check_callbacks(callbacks) -> list:
     """The user's skorch callbacks, checked: instances or (name, instance)."""
     if callbacks is None:
         return []
     checked = []
     for i, item in enumerate(callbacks):
-        cb = item[1] if isinstance(item, tuple) and len(item) == 2 else item
+        cb = _unnamed(item)
         name_ok = not isinstance(item, tuple) or isinstance(item[0], str)
         if not isinstance(cb, Callback) or not name_ok:
             raise TypeError(
@@ -364,10 +369,7 @@ def net_params(estimator, *, train_split) -> dict:
     # Before the stopping rules, so the epoch that stops records its rate.
     # A user's own LRScheduler in callbacks replaces it.
     user_callbacks = check_callbacks(est.callbacks)
-    if not any(
-        isinstance(item[1] if isinstance(item, tuple) else item, LRScheduler)
-        for item in user_callbacks
-    ):
+    if not any(isinstance(_unnamed(item), LRScheduler) for item in user_callbacks):
         patience = max(1, int(est.n_iter_no_change) // 3)
         callbacks.append(("lr_on_plateau", PlateauLR(monitor, patience)))
     # The estimator's own first (the forecaster stops on its recent windows).
