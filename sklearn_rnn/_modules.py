@@ -92,7 +92,8 @@ class RNNNetwork(nn.Module):
             **rnn_kwargs,
         )
         self._init_recurrent()
-        self.dropout = nn.Dropout(dropout)
+        # Identity when off: a zero-rate Dropout still costs a call per batch.
+        self.dropout = nn.Dropout(dropout) if dropout else nn.Identity()
         self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), output_size)
 
     def _init_recurrent(self) -> None:

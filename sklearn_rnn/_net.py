@@ -2,7 +2,7 @@
 
 skorch is extended, not re-implemented: the net overrides ``infer`` (the
 batch is a dict of padded steps and lengths) and ``get_loss`` (per-sample
-weights); clipping and the non-finite guard are callbacks on
+weights); gradient clipping with the non-finite guard is a callback on
 ``on_grad_computed``; batches come from :class:`SequenceLoader`; the
 validation split is a ``train_split`` callable; training runs through
 ``NeuralNet.partial_fit``. One mapping, :func:`net_params`, turns estimator
@@ -24,7 +24,6 @@ from skorch import NeuralNet
 from skorch.callbacks import (
     Callback,
     EarlyStopping,
-    GradientNormClipping,
     LRScheduler,
     PrintLog,
     ProgressBar,
@@ -46,31 +45,41 @@ OPTIMIZERS = {
 DEVICE_DATA_SHARE = 0.25
 
 
-def fits_on_device(device: torch.device, nbytes: int) -> bool:
-    """Whether a data set of ``nbytes`` should live on ``device``.
+def is_cuda(device: torch.device | str) -> bool:
+    """Whether ``device`` (a torch device or its name) is a CUDA device."""
+    if isinstance(device, str):  # read on every predict: skip torch.device
+        return device.startswith("cuda")
+    return torch.device(device).type == "cuda"
+
+
+def fits_on_device(device: torch.device | str, dataset: SequenceDataset) -> bool:
+    """Whether ``dataset`` should live on ``device``.
 
     Only CUDA devices: on the CPU numpy cuts batches at least as fast, and
     other accelerators keep the host path until measured.
     """
-    if device.type != "cuda":
+    if not is_cuda(device):
         return False
+    device = torch.device(device)
     free, _ = torch.cuda.mem_get_info(device)
     # Memory torch's caching allocator holds but does not use is free to us.
     free += torch.cuda.memory_reserved(device) - torch.cuda.memory_allocated(device)
-    return nbytes <= DEVICE_DATA_SHARE * free
+    return dataset.nbytes <= DEVICE_DATA_SHARE * free
 
 
 class NonFiniteLossError(ValueError):
     """Training produced a NaN or infinite loss, gradient or weight."""
 
 
-class NonFiniteGuard(Callback):
-    """Stop training at the first batch whose gradient is not finite.
+class GradientGuard(Callback):
+    """Clip the gradient norm and stop at the first non-finite gradient.
 
     A NaN or infinite loss makes the gradient non-finite too, so checking
-    the gradient before the optimizer step catches both, and names the
-    epoch and batch. The estimator then restores its state from before the
-    fit (see ``BaseRNNEstimator._train``).
+    the gradient's norm before the optimizer step catches both, and names
+    the epoch and batch. The estimator then restores its state from before
+    the fit (see ``BaseRNNEstimator._train``). The norm that decides is the
+    one clipping computes (``torch.nn.utils.clip_grad_norm_``, infinite
+    ``max_norm`` when clipping is off), so each batch pays for one norm.
     """
 
     def __init__(self, clip_grad_norm: float | None = None) -> None:
@@ -84,15 +93,25 @@ class NonFiniteGuard(Callback):
             self.batch_ = getattr(self, "batch_", 0) + 1
 
     def on_grad_computed(self, net, named_parameters, **kwargs) -> None:
-        grads = [p.grad for _, p in named_parameters if p.grad is not None]
-        if grads and not torch.stack(torch._foreach_norm(grads)).isfinite().all():
+        params = [p for _, p in named_parameters if p.grad is not None]
+        if not params:
+            return
+        max_norm = self.clip_grad_norm
+        norm = torch.nn.utils.clip_grad_norm_(
+            params, float("inf") if max_norm is None else max_norm
+        )
+        if not torch.isfinite(norm):
             raise NonFiniteLossError(
                 f"Training stopped in epoch {len(net.history)}, batch "
                 f"{self.batch_}: the loss or its gradient became NaN or infinite. "
                 "The estimator was left as it was before this fit. Lower lr (now "
-                f"{net.lr}), set clip_grad_norm (now {self.clip_grad_norm}) to a "
+                f"{net.lr}), set clip_grad_norm (now {max_norm}) to a "
                 "smaller value, or scale the inputs and targets."
             )
+
+
+# Models pickled before clipping joined the guard name its old class.
+NonFiniteGuard = GradientGuard
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -227,6 +246,13 @@ class SequenceNet(NeuralNet):
             out = self.module_(inputs, x["lengths"])
         return out.float()
 
+    def _set_training(self, training=True):
+        # skorch calls this before every batch; walking the module tree to
+        # set a mode it already has cost more than the optimizer's bookkeeping.
+        modules = [self.module_, self.criterion_]
+        if any(m.training != training for m in modules):
+            super()._set_training(training)
+
     def get_iterator(self, dataset, training=False):
         prefix = "iterator_train" if training else "iterator_valid"
         self._place(dataset, self.get_params_for(prefix).get("num_workers", 0))
@@ -240,7 +266,7 @@ class SequenceNet(NeuralNet):
         """
         if dataset.resident or num_workers:
             return
-        if fits_on_device(torch.device(self.device), dataset.nbytes):
+        if fits_on_device(self.device, dataset):
             dataset.to_device(self.device)
 
     def __setstate__(self, state) -> None:
@@ -257,13 +283,10 @@ class SequenceNet(NeuralNet):
     def get_params_for(self, prefix: str) -> dict:
         params = super().get_params_for(prefix)
         if prefix in ("iterator_train", "iterator_valid"):
-            params.setdefault("pin_memory", self._pin_by_default())
+            # Decided where the net is now, not where it was built: a model
+            # trained on a GPU and loaded on a CPU-only machine must not pin.
+            params.setdefault("pin_memory", is_cuda(self.device))
         return params
-
-    def _pin_by_default(self) -> bool:
-        # Decided where the net is now, not where it was built: a model
-        # trained on a GPU and loaded on a CPU-only machine must not pin.
-        return torch.device(self.device).type == "cuda"
 
     def predict_outputs(self, dataset: SequenceDataset) -> np.ndarray:
         """Raw outputs for every sample of ``dataset``, in its order.
@@ -280,7 +303,9 @@ class SequenceNet(NeuralNet):
         # the three needed is cheaper than get_params_for's scan of them all.
         own = vars(self)
         workers = own.get("iterator_valid__num_workers", 0)
-        pin = own.get("iterator_valid__pin_memory", self._pin_by_default())
+        pin = own.get("iterator_valid__pin_memory")
+        if pin is None:  # pinned memory by default on CUDA, as above
+            pin = is_cuda(self.device)
         self._place(dataset, workers)
         direct = (
             self.iterator_valid is SequenceLoader
@@ -301,9 +326,10 @@ class SequenceNet(NeuralNet):
             self._set_training(False)
         with torch.inference_mode():
             outputs = [self.infer(X) for X, _ in batches]
-        out = torch.cat(outputs).float().cpu().numpy()
-        if all(isinstance(idx, slice) for idx in indices):
-            return out  # consecutive slices: already in order
+        out = outputs[0] if len(outputs) == 1 else torch.cat(outputs)
+        out = out.float().cpu().numpy()
+        if isinstance(indices[0], slice):
+            return out  # consecutive slices (never mixed): already in order
         result = np.empty_like(out)
         result[np.concatenate(indices)] = out
         return result
@@ -378,9 +404,7 @@ def net_params(estimator, *, train_split) -> dict:
     if est.verbose >= 2:
         callbacks.append(("progress_bar", ProgressBar()))
     clip = None if est.clip_grad_norm is None else float(est.clip_grad_norm)
-    callbacks.append(("non_finite_guard", NonFiniteGuard(clip)))
-    if clip is not None:
-        callbacks.append(("clip_grad_norm", GradientNormClipping(clip)))
+    callbacks.append(("gradient_guard", GradientGuard(clip)))
     callbacks.extend(user_callbacks)
     title = repr(est) if est.verbose else ""
     return {

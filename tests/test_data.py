@@ -151,7 +151,7 @@ def test_training_on_data_kept_on_the_device_changes_nothing(monkeypatch, kwargs
     expected = RNNClassifier(**params).fit(X, y).predict_proba(X)
     placed = []
     monkeypatch.setattr(
-        _net, "fits_on_device", lambda device, nbytes: placed.append(nbytes) or True
+        _net, "fits_on_device", lambda device, data: placed.append(data) or True
     )
     got = RNNClassifier(**params).fit(X, y).predict_proba(X)
     assert placed  # the device path ran
