@@ -200,6 +200,14 @@ class SequenceLoader(DataLoader):
             dataset, batch_sampler=sampler, collate_fn=collate_batch, **kwargs
         )
 
+    def __iter__(self):
+        if self.num_workers or self.pin_memory:
+            return super().__iter__()
+        # In one process the dataset cuts whole batches: hand them over
+        # without the DataLoader's per-batch machinery, which cost more than
+        # cutting the batch (and, on a GPU, than a small model's step).
+        return (self.dataset.batch(idx) for idx in self.batch_sampler)
+
 
 def _split(order: np.ndarray, batch_size: int) -> list[np.ndarray]:
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]

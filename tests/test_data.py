@@ -88,6 +88,36 @@ def test_loader_yields_padded_batches_in_sampler_order():
     assert batches[1][0]["lengths"].tolist() == [3, 4]
 
 
+def test_loader_with_workers_yields_the_same_samples():
+    # In one process the loader hands the dataset's batches over itself;
+    # with workers it goes through the DataLoader: the same padded samples.
+    rng = np.random.RandomState(0)
+    lengths = rng.randint(1, 9, size=30)
+    seqs = Sequences(
+        rng.normal(size=(lengths.sum(), 2)).astype(np.float32),
+        lengths,
+        np.concatenate(([0], np.cumsum(lengths)[:-1])),
+    )
+    dataset = SequenceDataset(seqs, np.arange(30), np.ones(30, np.float32))
+    samples = {}
+    for workers in (0, 1):
+        loader = SequenceLoader(dataset, 4, shuffle=True, num_workers=workers)
+        batches = list(loader)
+        assert len(batches) == 8
+        rows = {}
+        for X, (y, _) in batches:
+            rows_lengths_ids = zip(
+                X["x"].numpy(), X["lengths"].tolist(), y.tolist(), strict=True
+            )
+            for row, n, i in rows_lengths_ids:
+                assert not row[n:].any()  # post-padded with zeros
+                rows[i] = row[:n]
+        samples[workers] = rows
+    assert sorted(samples[0]) == sorted(samples[1]) == list(range(30))
+    for i in range(30):
+        assert_array_equal(samples[0][i], samples[1][i])
+
+
 # --------------------------------------------- data kept on the device
 def _dataset(kind, seed=0):
     rng = np.random.RandomState(seed)
