@@ -106,7 +106,7 @@ def _with_freq(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
 
 def sequences_from_frame(
     frame: pd.DataFrame,
-    id_col: Any,
+    id_col: Any = None,
     time_col: Any = None,
     columns: list | None = None,
     target: Any = None,
@@ -120,13 +120,21 @@ def sequences_from_frame(
     as ``feature_names_in_``. With ``target``, each sequence gets one
     label, which must be the same on all its rows.
 
+    A frame indexed by two levels, ``(id, time)`` (sktime's
+    ``"pd-multiindex"``), needs neither column: with ``id_col`` and
+    ``time_col`` left out, its first index level is the id and its second
+    the time.
+
     Parameters
     ----------
     frame : DataFrame
         One row per time step: ``id_col``, optionally ``time_col``, feature
         columns and optionally ``target``.
-    id_col : hashable
-        Column naming the sequence each row belongs to.
+    id_col : hashable or None, default=None
+        Column naming the sequence each row belongs to. None with a
+        two-level row index (and ``time_col=None``) takes the index levels
+        as id and time; None otherwise reads the whole frame as one
+        sequence.
     time_col : hashable or None, default=None
         Column giving the order of the steps; None keeps row order.
     columns : list or None, default=None
@@ -165,6 +173,8 @@ def sequences_from_frame(
             "sequences_from_frame expects a long DataFrame; got "
             f"{type(frame).__name__}."
         )
+    if id_col is None and time_col is None and isinstance(frame.index, pd.MultiIndex):
+        frame, id_col, time_col = _levels_as_columns(frame)
     if target is not None and target not in frame.columns:
         raise ValueError(
             f"target={target!r} is not a column of the DataFrame; columns: "
@@ -208,3 +218,26 @@ def sequences_from_frame(
     if return_ids:
         out.append(np.asarray(list(pieces)))
     return out[0] if len(out) == 1 else tuple(out)
+
+
+def _levels_as_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, Any, Any]:
+    """Move the ``(id, time)`` levels of a two-level row index into columns.
+
+    Returns the frame and the names of its new id and time columns (the
+    level names, or fresh ones where a level is unnamed or its name is
+    taken by a column).
+    """
+    if frame.index.nlevels != 2:
+        raise ValueError(
+            f"The DataFrame's row index has {frame.index.nlevels} levels; "
+            "sequences_from_frame reads a two-level index as (id, time). Pass "
+            "id_col= and time_col= naming columns (frame.reset_index() turns "
+            "index levels into columns)."
+        )
+    names = []
+    for level, default in zip(frame.index.names, ("id", "time"), strict=True):
+        name = level if level is not None else default
+        while name in frame.columns or name in names:
+            name = f"_{name}"
+        names.append(name)
+    return frame.reset_index(names=names), names[0], names[1]

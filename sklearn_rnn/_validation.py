@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import issparse
 from sklearn.utils.validation import _get_feature_names, check_array, validate_data
 
 from ._sequences import (
@@ -39,6 +40,14 @@ from ._sequences import (
 from ._warnings import user_stacklevel
 
 _INT64_MAX = np.iinfo(np.int64).max
+# 3-D input whose values follow each other along the feature axis at least
+# this closely (mean lag-1 autocorrelation), and this much more closely than
+# along the time axis, looks channels-first (n, channels, time).
+_SMOOTH = 0.5
+_SMOOTHER_BY = 0.3
+# Sequences sampled for that check, and the fewest features it needs.
+_SMOOTH_SAMPLE = 64
+_SMOOTH_MIN_FEATURES = 8
 # A DataFrame with at most this many named columns, read as 2-D sequences,
 # gets a warning: it looks like features of a long table, not time steps.
 _LONG_TABLE_COLUMNS = 8
@@ -116,9 +125,16 @@ def _ragged(estimator, X, *, token_ids: bool, dtype, ensure_all_finite) -> Seque
         widths = [item.shape[1] for item in items]
         for i, width in enumerate(widths):
             if width != widths[0]:
+                hint = ""
+                if len(set(lengths.tolist())) == 1:
+                    hint = (
+                        f" Every sequence has {lengths[0]} rows: if they are "
+                        "channels-first, (n_channels, n_timepoints) as in sktime "
+                        "and aeon, transpose each one: [x.T for x in X]."
+                    )
                 raise ValueError(
                     f"Sequence {i} of X has {width} features per time step but "
-                    f"sequence 0 has {widths[0]}; all sequences need the same."
+                    f"sequence 0 has {widths[0]}; all sequences need the same.{hint}"
                 )
         try:
             values = check_array(
@@ -127,15 +143,23 @@ def _ragged(estimator, X, *, token_ids: bool, dtype, ensure_all_finite) -> Seque
                 ensure_all_finite=ensure_all_finite,
                 input_name="X",
             )
-        except ValueError:
+        except (TypeError, ValueError):
             # Name the first offending sequence, with scikit-learn's message.
             for i, item in enumerate(items):
-                check_array(
-                    item,
-                    dtype=dtype,
-                    ensure_all_finite=ensure_all_finite,
-                    input_name=f"sequence {i} of X",
-                )
+                try:
+                    check_array(
+                        item,
+                        dtype=dtype,
+                        ensure_all_finite=ensure_all_finite,
+                        input_name=f"sequence {i} of X",
+                    )
+                except (TypeError, ValueError) as exc:
+                    if f"sequence {i} of X" in str(exc):
+                        raise
+                    raise ValueError(
+                        f"Sequence {i} of X must hold numbers; got dtype "
+                        f"{item.dtype} ({exc})."
+                    ) from None
             raise
     if (lengths == lengths[0]).all():
         shape = (len(items), int(lengths[0]), *values.shape[1:])
@@ -196,12 +220,10 @@ def _is_text(X) -> bool:
     """A string, an array of strings, or a list / Series / array of strings."""
     if isinstance(X, str):
         return True
-    dtype = getattr(X, "dtype", None)
-    if dtype is not None and dtype.kind in "US":
+    kind = getattr(getattr(X, "dtype", None), "kind", None)
+    if kind is not None and kind in "US":
         return True
-    if isinstance(X, (list, tuple)) or (
-        dtype is not None and dtype.kind == "O" and getattr(X, "ndim", 0) == 1
-    ):
+    if isinstance(X, (list, tuple)) or (kind == "O" and getattr(X, "ndim", 0) == 1):
         return len(X) > 0 and isinstance(next(iter(X)), str)
     return False
 
@@ -228,6 +250,8 @@ def _name_text_columns(estimator, X) -> None:
 
 def _converts_to_float(column: pd.Series) -> bool:
     """An object column of numbers is fine; strings or dates are not."""
+    if getattr(column.dtype, "kind", None) in ("M", "m"):
+        return False  # numpy casts datetimes to float nanoseconds
     try:
         np.asarray(column, dtype=np.float64)
     except (TypeError, ValueError):
@@ -237,16 +261,99 @@ def _converts_to_float(column: pd.Series) -> bool:
 
 def _holds_sequences(X) -> bool:
     """True for a pandas Series or 1-D object array whose items are sequences."""
-    dtype = getattr(X, "dtype", None)
-    if (
-        getattr(X, "ndim", None) != 1
-        or dtype is None
-        or dtype.kind != "O"
-        or not len(X)
-    ):
+    kind = getattr(getattr(X, "dtype", None), "kind", None)
+    if getattr(X, "ndim", None) != 1 or kind != "O" or not len(X):
         return False
     first = X.iloc[0] if hasattr(X, "iloc") else X[0]
     return isinstance(first, (list, tuple, np.ndarray)) or hasattr(first, "__array__")
+
+
+def _is_nested_frame(X) -> bool:
+    """A DataFrame whose cells hold whole series (sktime's "nested_univ")."""
+    if not isinstance(X, pd.DataFrame) or X.empty:
+        return False
+    if any(getattr(dtype, "kind", None) != "O" for dtype in X.dtypes):
+        return False
+    first = X.iat[0, 0]
+    return isinstance(first, (pd.Series, np.ndarray, list, tuple))
+
+
+def _is_multiindex_table(X) -> bool:
+    """A DataFrame indexed by ``(id, time)`` whose ids repeat: a long table."""
+    return (
+        isinstance(X, pd.DataFrame)
+        and isinstance(X.index, pd.MultiIndex)
+        and X.index.nlevels == 2
+        and not X.index.get_level_values(0).is_unique
+    )
+
+
+def _warn_multiindex_table(estimator, X) -> None:
+    n_ids = X.index.get_level_values(0).nunique()
+    warnings.warn(
+        f"X is a DataFrame indexed by two levels whose first level repeats, like "
+        f'sktime\'s "pd-multiindex" format (one row per time step, indexed by '
+        f"(instance, time)). {_name(estimator)} reads each of its {len(X)} rows "
+        f"as one sequence of {X.shape[1]} steps. If y holds one target per "
+        f"first-level id ({n_ids} ids), each id is one sequence: turn X into "
+        "sequences with sklearn_rnn.sequences_from_frame(X). If the rows are "
+        "samples, X.reset_index(drop=True) silences this warning.",
+        UserWarning,
+        stacklevel=user_stacklevel(),
+    )
+
+
+def _lag1(values: np.ndarray, axis: int) -> float:
+    """Mean lag-1 autocorrelation of the slices of ``values`` along ``axis``.
+
+    Near 1 along the time axis of real series; near 0 or below along an axis
+    of unrelated features. Constant slices are left out.
+    """
+    centred = values - values.mean(axis=axis, keepdims=True)
+    n = centred.shape[axis]
+    head = np.take(centred, np.arange(n - 1), axis=axis)
+    tail = np.take(centred, np.arange(1, n), axis=axis)
+    num = (head * tail).sum(axis=axis)
+    den = (centred**2).sum(axis=axis)
+    varies = den > 1e-12 * max(float(den.max(initial=0.0)), 1e-300)
+    if not varies.any():
+        return 0.0
+    return float((num[varies] / den[varies]).mean())
+
+
+def _warn_if_channels_first(estimator, seqs: Sequences) -> None:
+    """3-D input that varies smoothly along its features looks (n, C, T).
+
+    sktime, aeon, tsai, MNE and torch's ``Conv1d`` hold series as
+    ``(n_samples, n_channels, n_timepoints)``; read as ``(n, T, F)`` that is
+    a few "steps" of many "features". Such input is legitimate (short
+    sequences of wide feature vectors), so the check also needs the last
+    axis to behave like time: values that follow each other closely there,
+    much more closely than along the middle axis.
+    """
+    values = seqs.values
+    if not seqs.uniform or values.ndim != 3:
+        return
+    n, steps, features = values.shape
+    if features <= steps or features < _SMOOTH_MIN_FEATURES:
+        return
+    sample = values[:: max(1, n // _SMOOTH_SAMPLE)][:_SMOOTH_SAMPLE]
+    sample = sample.astype(np.float64)
+    along_features = _lag1(sample, axis=2)
+    along_steps = _lag1(sample, axis=1) if steps >= 3 else 0.0
+    if along_features < _SMOOTH or along_features - along_steps < _SMOOTHER_BY:
+        return
+    warnings.warn(
+        f"X has shape {values.shape}: {_name(estimator)} reads it as {n} "
+        f"sequences of {steps} time step(s) with {features} features each, "
+        "(n_samples, n_timepoints, n_features). But its values follow each "
+        "other smoothly along the last axis, as series do in time: X looks "
+        "channels-first, (n_samples, n_channels, n_timepoints), the layout of "
+        "sktime, aeon and torch's Conv1d. If so, pass X.transpose(0, 2, 1) "
+        "(for a list of arrays, [x.T for x in X]).",
+        UserWarning,
+        stacklevel=user_stacklevel(),
+    )
 
 
 def _forget_feature_names(estimator) -> None:
@@ -350,6 +457,12 @@ def _check_sequences(
 ) -> tuple[Sequences, InputLayout]:
     if reset and not token_ids:
         _warn_if_token_like(estimator, X)
+    if isinstance(X, dict) and not issparse(X):  # DOK matrices are dicts
+        raise TypeError(
+            f"{_name(estimator)} expects X as an array, a DataFrame or a list of "
+            "sequences; got a dict. Pass its sequences as a list, "
+            "list(X.values()), with y in the same order."
+        )
     if isinstance(X, Iterator):
         raise TypeError(
             f"{_name(estimator)} expects X as an array, a DataFrame or a list of "
@@ -361,6 +474,22 @@ def _check_sequences(
             "strings. Turn text into token ids with TextTokenizer (and "
             "SequencePadder) in front of it, with embedding_dim set, e.g. "
             "make_pipeline(TextTokenizer(), RNNClassifier(embedding_dim=32))."
+        )
+    if (
+        not isinstance(X, (list, tuple))
+        and not hasattr(X, "ndim")
+        and hasattr(X, "__array__")
+        and _get_feature_names(X) is None
+    ):
+        X = np.asarray(X)  # e.g. a polars Series, perhaps of lists
+    if _is_nested_frame(X):
+        raise ValueError(
+            f'{_name(estimator)} got a nested DataFrame (sktime\'s "nested_univ" '
+            "format: each cell holds a whole series, each column is a channel), "
+            "which it does not read. Pass a list of (T_i, n_channels) arrays, "
+            "X = [np.column_stack(row) for row in X.to_numpy()], or, for series "
+            "of one length, a 3-D array (n_samples, n_timepoints, n_channels): "
+            'sktime\'s convert_to(X, "numpy3D").transpose(0, 2, 1).'
         )
     if _holds_sequences(X):  # a Series or 1-D object array of arrays
         X = list(X)
@@ -422,7 +551,18 @@ def _check_sequences(
             f"{_name(estimator)} expects 2-D (n_samples, n_steps) or 3-D "
             f"(n_samples, n_steps, n_features) input; got {ndim}-D."
         )
-    if reset:
+    if _is_multiindex_table(X):
+        if not reset and layout.kind == "sequence":
+            raise ValueError(
+                f"{_name(estimator)} was fitted on sequences of "
+                f"{layout.n_features} features per step and got a DataFrame "
+                "indexed by (id, time) with one row per time step (sktime's "
+                '"pd-multiindex" format). Turn it into sequences first: '
+                "sklearn_rnn.sequences_from_frame(X)."
+            )
+        if reset:
+            _warn_multiindex_table(estimator, X)
+    elif reset:
         _warn_if_long_table(estimator, X)
     kwargs = {"dtype": dtype, "ensure_all_finite": ensure_all_finite}
     try:
@@ -621,6 +761,8 @@ def _finish(
     else:
         n_features = seqs.values.shape[-1]
     if reset:
+        if kind == "sequence":
+            _warn_if_channels_first(estimator, seqs)
         if not validated:
             _forget_feature_names(estimator)
             estimator.n_features_in_ = n_features
@@ -639,6 +781,12 @@ def _finish(
             hint = (
                 " To predict one sequence of shape (T, F), pass it in a list: "
                 "predict([x])."
+            )
+        elif seqs.uniform and seqs.values.shape[1] == layout.n_features:
+            hint = (
+                f" X has {layout.n_features} time steps: if it is channels-first, "
+                "(n_samples, n_channels, n_timepoints), pass X.transpose(0, 2, 1) "
+                "(for a list of arrays, [x.T for x in X])."
             )
         raise ValueError(
             f"X has {n_features} features per time step, but {_name(estimator)} is "

@@ -179,6 +179,18 @@ def _one(
     warn: bool,
 ) -> SeriesData:
     name = _label("series", key)
+    if isinstance(series, (pd.Series, pd.DataFrame)) and isinstance(
+        series.index, pd.MultiIndex
+    ):
+        raise ValueError(
+            f"{name} has a {series.index.nlevels}-level row index; read as one "
+            "series, its windows would run from one first-level group into the "
+            'next. A panel indexed by (id, time), as sktime\'s "pd-multiindex", '
+            "goes in as a dict: {key: s.droplevel(0) for key, s in "
+            "series.groupby(level=0)}, or as a long frame with id_col= and "
+            "time_col=. One series needs a flat time index (a DatetimeIndex, "
+            "PeriodIndex or RangeIndex)."
+        )
     target_name = series.name if isinstance(series, pd.Series) else None
     if isinstance(series, pd.DataFrame):
         future_cols = _names(future) if _is_names(future, series) else []
