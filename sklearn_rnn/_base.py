@@ -17,6 +17,7 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import torch
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, _fit_context
@@ -288,6 +289,12 @@ n_features), or list of array-like
                     ". If X is one sequence of shape (T, F), pass it in a list: "
                     "fit([x], y)"
                 )
+            elif _ids_per_target(X) == _num_samples(y):
+                hint = (
+                    ". X holds one row per time step of each first-level index "
+                    "id (a long table, sktime's pd-multiindex); turn it into one "
+                    "sequence per id with sklearn_rnn.sequences_from_frame(X)"
+                )
             raise ValueError(
                 "Found input variables with inconsistent numbers of samples: "
                 f"[{len(seqs)}, {_num_samples(y)}]{hint}"
@@ -545,3 +552,11 @@ n_features), or list of array-like
         tags.input_tags.three_d_array = True
         tags.target_tags.required = True
         return tags
+
+
+def _ids_per_target(X) -> int | None:
+    """The number of first-level ids of a frame indexed by (id, time), or None."""
+    index = getattr(X, "index", None)
+    if isinstance(index, pd.MultiIndex) and index.nlevels == 2:
+        return index.get_level_values(0).nunique()
+    return None

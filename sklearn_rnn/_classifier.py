@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import torch
 from numpy.typing import ArrayLike
 from scipy.special import logsumexp
@@ -20,17 +21,15 @@ from ._docstrings import fill_doc
 
 def _check_label_types(y) -> None:
     """Missing or mixed-type labels are errors that say so."""
+    if hasattr(y, "isna"):  # pandas, whose nullable dtypes hold pd.NA
+        _check_no_missing(np.asarray(y.isna()).ravel())
     # A list of mixed labels would become strings in np.asarray: look at it
     # as objects.
     labels = np.asarray(y) if hasattr(y, "dtype") else np.asarray(y, dtype=object)
     if labels.dtype.kind != "O":
         return  # one numpy dtype: neither None nor a mix
     labels = labels.ravel()
-    if any(label is None for label in labels):
-        raise ValueError(
-            "y contains None (a missing label); drop those samples or fill in "
-            "their labels."
-        )
+    _check_no_missing(pd.isna(labels))
     kinds = {
         "str" if isinstance(label, str) else "number"
         for label in labels
@@ -39,6 +38,15 @@ def _check_label_types(y) -> None:
     if len(kinds) > 1:
         raise ValueError(
             "y mixes string and numeric labels; use one type, e.g. y.astype(str)."
+        )
+
+
+def _check_no_missing(missing: np.ndarray) -> None:
+    where = np.flatnonzero(missing)
+    if len(where):
+        raise ValueError(
+            f"y contains a missing label (None, NaN or pd.NA) at position "
+            f"{int(where[0])}; drop those samples or fill in their labels."
         )
 
 

@@ -8,6 +8,7 @@ import inspect
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import FAST
 from numpy.testing import assert_allclose
@@ -90,6 +91,18 @@ BAD_CALLS = [
         lambda: _fit(y=np.array([None, 1] * 15, dtype=object)),
         ValueError,
         "None",
+    ),
+    (
+        "string labels with pd.NA",
+        lambda: _fit(y=pd.Series(["a", pd.NA, "b"] * 10, dtype="string")),
+        ValueError,
+        "missing label .* at position 1",
+    ),
+    (
+        "nullable integer labels with pd.NA",
+        lambda: _fit(y=pd.Series([0, 1, pd.NA] * 10, dtype="Int64")),
+        ValueError,
+        "missing label .* at position 2",
     ),
     ("y a string", lambda: _fit(RNNRegressor, y="abc"), ValueError, "string 'abc'"),
     (

@@ -113,7 +113,10 @@ def test_multiindex_frame_warns_at_fit_and_is_an_error_at_predict():
     y = _labels(6)
     with (
         pytest.warns(UserWarning, match=r"pd-multiindex.*sequences_from_frame\(X\)"),
-        pytest.raises(ValueError, match="inconsistent numbers of samples"),
+        pytest.raises(
+            ValueError,
+            match=r"inconsistent numbers of samples.*sequences_from_frame\(X\)",
+        ),
     ):
         RNNClassifier(**TINY).fit(X, y)
     clf = RNNClassifier(**TINY).fit(sequences_from_frame(X), y)
