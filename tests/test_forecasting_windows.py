@@ -68,6 +68,10 @@ def test_short_series_are_skipped_with_a_warning_or_refused():
             "series 'b' contains NaN",
         ),
         ({"a": np.arange(9.0), "b": ["x"] * 9}, "series 'b' must be numeric"),
+        (
+            {"a": np.arange(9.0), "b": pd.Series(["1.5"] * 9, dtype="string")},
+            r"series 'b' must be numeric; got text.*pd.to_numeric",
+        ),
         ("abc", "got a scalar str 'abc'"),
         ({}, "empty dict"),
     ],

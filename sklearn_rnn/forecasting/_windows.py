@@ -35,6 +35,16 @@ def _label(name: str, key: Any) -> str:
 
 
 def _as_float(values: np.ndarray, what: str) -> np.ndarray:
+    # Numbers written as text ("101.7") are refused as scikit-learn's
+    # check_array refuses them: a text column is more often a mistake.
+    if values.dtype.kind in "USa" or (
+        values.dtype.kind == "O"
+        and any(isinstance(v, (str, bytes)) for v in values.flat)
+    ):
+        raise ValueError(
+            f"{what} must be numeric; got text (dtype {values.dtype}). Convert "
+            "it first, e.g. pd.to_numeric(series)."
+        )
     try:
         values = values.astype(np.float64)
     except (TypeError, ValueError) as exc:
