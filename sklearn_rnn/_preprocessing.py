@@ -118,6 +118,15 @@ def _item_feature_names(X) -> np.ndarray | None:
     return np.asarray(columns, dtype=object)
 
 
+def _all_frames(out) -> bool:
+    """True for a non-empty container of sequences that are all DataFrames."""
+    return (
+        is_ragged_container(out)
+        and len(out) > 0
+        and all(isinstance(item, pd.DataFrame) for item in out)
+    )
+
+
 def _describe(out) -> str:
     if isinstance(out, np.ndarray):
         return f"{out.ndim}-D array"
@@ -171,7 +180,9 @@ class SequenceOutputMixin:
         if container == "default":
             return out
         if not (isinstance(out, np.ndarray) and out.ndim == 2):
-            if self._warn_unwrapped:
+            # DataFrames in give DataFrames back: that is what was asked.
+            frames = container == "pandas" and _all_frames(out)
+            if self._warn_unwrapped and not frames:
                 warnings.warn(
                     f"{type(self).__name__} returns a {_describe(out)} here, which "
                     f"is not a table: set_output(transform={container!r}) applies "

@@ -1,14 +1,25 @@
 """Libraries that accept any scikit-learn estimator, run with ours.
 
-scikit-learn's meta-estimators and tools always run; third-party libraries
-(skops, imbalanced-learn, MAPIE, skforecast, sktime, optuna) run only where
-installed (``pytest.importorskip``). Data are tiny and training short: these
-tests check that the pieces fit together, not what the models learn.
+scikit-learn's meta-estimators and tools, joblib's loky backend and
+cloudpickle always run; third-party libraries (skops, imbalanced-learn,
+MAPIE, skforecast, sktime, optuna, mlflow, cleanlab, scikit-optimize,
+mlxtend, scikit-lego, tslearn) run only where installed
+(``pytest.importorskip``). Data are tiny and training short: these tests
+check that the pieces fit together, not what the models learn.
 
 Known limits of the libraries, not ours (so not tested here):
 - meta-estimators that validate X with ``check_array`` without
   ``allow_nd`` (``BaggingClassifier``, ``permutation_importance``, imblearn
-  samplers) take 2-D input only, not 3-D or ragged sequences;
+  samplers, mlxtend's ``StackingCVRegressor``, scikit-lego's
+  ``ZeroInflatedRegressor``, ``ConfusionBalancer`` and
+  ``OrdinalClassifier``) take 2-D input only, not 3-D or ragged sequences;
+- scikit-lego's ``EstimatorTransformer`` reads ``X.shape[1]``: arrays only,
+  not ragged lists;
+- cleanlab takes integer labels ``0..K-1`` only, and indexes X with lists:
+  pass ragged sequences as a pandas Series (or 1-D object array);
+- mlflow 3 saves with skops by default and refuses types it is not told to
+  trust: pass ``skops_trusted_types`` (reviewed, as for skops) or
+  ``serialization_format="cloudpickle"``;
 - ``ColumnTransformer`` stacks 2-D outputs only: follow ``TextTokenizer``
   with ``SequencePadder`` inside the column's pipeline;
 - MAPIE's split-conformal check predicts ``np.zeros((1, n_features_in_))``:
@@ -37,10 +48,12 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import (
+    GridSearchCV,
     HalvingGridSearchCV,
     RandomizedSearchCV,
     TunedThresholdClassifierCV,
     cross_val_predict,
+    cross_validate,
     learning_curve,
 )
 from sklearn.multiclass import OneVsRestClassifier
@@ -50,6 +63,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_rnn import (
     RNNClassifier,
+    RNNForecaster,
     RNNRegressor,
     SequencePadder,
     SequenceScaler,
@@ -293,6 +307,78 @@ def test_metadata_routing_of_sample_weight():
     assert not np.allclose(model.predict(X3), unweighted.predict(X3))
 
 
+def test_metadata_routing_through_grid_search_reaches_the_refit():
+    weight = np.linspace(0.5, 1.0, len(X3))
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = (
+            RNNClassifier(**FAST)
+            .set_fit_request(sample_weight=True)
+            .set_score_request(sample_weight=True)
+        )
+        search = GridSearchCV(
+            make_pipeline(SequenceScaler(), clf),
+            {"rnnclassifier__hidden_size": [4, 8]},
+            cv=2,
+            error_score="raise",
+        ).fit(X3, Y_CLASS, sample_weight=weight)
+        assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+        direct = clone(search.best_estimator_).fit(X3, Y_CLASS, sample_weight=weight)
+    assert_array_equal(search.predict_proba(X3), direct.predict_proba(X3))
+
+
+def test_loky_cross_validate_reproduces_sequential_fits():
+    from joblib import parallel_backend
+
+    sequential = cross_validate(
+        RNNClassifier(**FAST), RAGGED, Y_CLASS, cv=2, return_estimator=True
+    )
+    with parallel_backend("loky"):
+        parallel = cross_validate(
+            RNNClassifier(**FAST),
+            RAGGED,
+            Y_CLASS,
+            cv=2,
+            n_jobs=2,
+            return_estimator=True,
+        )
+    for ours, theirs in zip(
+        parallel["estimator"], sequential["estimator"], strict=True
+    ):
+        assert_array_equal(ours.classes_, ["down", "up"])
+        # Equal in most runs; a last-bit difference of float32 kernels across
+        # processes was seen once in 4 runs.
+        assert_allclose(
+            ours.predict_proba(RAGGED), theirs.predict_proba(RAGGED), atol=1e-6
+        )
+
+
+def test_cloudpickle_round_trip_with_a_lambda_analyzer():
+    cloudpickle = pytest.importorskip("cloudpickle")
+
+    text = make_pipeline(
+        TextTokenizer(analyzer=lambda s: s.split()),
+        SequencePadder(),
+        RNNClassifier(embedding_dim=4, **FAST),
+    ).fit(TEXTS, Y_TEXT)
+    forecaster = RNNForecaster(**FAST).fit(X2, np.c_[Y_REG, -Y_REG])
+    for model, X in [(text, TEXTS), (forecaster, X2)]:
+        loaded = cloudpickle.loads(cloudpickle.dumps(model))
+        assert_array_equal(loaded.predict(X), model.predict(X))
+    unfitted = cloudpickle.loads(cloudpickle.dumps(clone(text)))
+    assert unfitted.get_params()["rnnclassifier__embedding_dim"] == 4
+
+
+def test_html_repr_of_unfitted_and_fitted_estimators_and_pipelines():
+    from sklearn.utils import estimator_html_repr
+
+    unfitted = make_pipeline(SequenceScaler(), RNNRegressor(**FAST))
+    fitted = clone(unfitted).fit(X3, Y_REG)
+    for model in (unfitted, fitted, RNNForecaster(), SequencePadder(maxlen=3)):
+        name = type(model[-1] if hasattr(model, "steps") else model).__name__
+        assert name in estimator_html_repr(model) and name in model._repr_html_()
+    assert "n_features_in_" in estimator_html_repr(fitted[-1])
+
+
 # ------------------------------------------------------ third-party libraries
 def test_skops_round_trip_of_a_text_pipeline():
     sio = pytest.importorskip("skops.io")
@@ -397,3 +483,143 @@ def test_optuna_search_cv_on_3d_sequences():
         random_state=0,
     ).fit(X3, Y_CLASS)
     _proba_ok(search.predict_proba(X3[:3]), 3)
+
+
+def test_mlflow_logs_and_loads_sklearn_and_pyfunc_models(tmp_path, monkeypatch):
+    pytest.importorskip("mlflow")
+    import mlflow.pyfunc
+    import mlflow.sklearn
+    import skops.io as sio
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", (tmp_path / "mlruns").as_uri())
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
+    frame = pd.DataFrame(X2, columns=[f"t{i}" for i in range(5)])
+    clf = RNNClassifier(**FAST).fit(frame, Y_CLASS)
+    # mlflow 3 saves with skops by default: the user reviews and trusts types.
+    trusted = sio.get_untrusted_types(data=sio.dumps(clf))
+    with mlflow.start_run():
+        info = mlflow.sklearn.log_model(
+            clf,
+            name="rnn",
+            input_example=frame.head(2),
+            skops_trusted_types=trusted,
+            pip_requirements=["sklearn_rnn"],  # skips mlflow's slow inference
+        )
+    loaded = mlflow.sklearn.load_model(info.model_uri)
+    assert_array_equal(loaded.predict_proba(frame), clf.predict_proba(frame))
+    labels = mlflow.pyfunc.load_model(info.model_uri).predict(frame)
+    assert_array_equal(labels, clf.predict(frame))
+    assert set(labels) <= set(clf.classes_)
+
+    text = make_pipeline(
+        TextTokenizer(), SequencePadder(), RNNClassifier(embedding_dim=4, **FAST)
+    ).fit(TEXTS, Y_TEXT)
+    path = tmp_path / "text"
+    mlflow.sklearn.save_model(
+        text, path, serialization_format="cloudpickle", pip_requirements=["sklearn_rnn"]
+    )
+    reviews = pd.DataFrame({"review": TEXTS[:4]})
+    assert_array_equal(
+        mlflow.pyfunc.load_model(path).predict(reviews), text.predict(TEXTS[:4])
+    )
+
+
+def test_cleanlab_finds_label_issues_from_cross_validated_probabilities():
+    pytest.importorskip("cleanlab")
+    from cleanlab.classification import CleanLearning
+    from cleanlab.filter import find_label_issues
+
+    y = np.arange(len(X2)) % 2  # cleanlab takes labels 0..K-1 only
+    cl = CleanLearning(RNNClassifier(**FAST), cv_n_folds=2, seed=0).fit(X2, y)
+    issues = cl.get_label_issues()
+    assert len(issues) == len(X2)
+    assert_array_equal(issues["given_label"], y)
+    assert set(cl.predict(X2)) <= {0, 1}
+    _proba_ok(cl.predict_proba(X2[:3]), 3)
+    # Ragged sequences in a container that takes index lists.
+    sequences = pd.Series(RAGGED)
+    proba = cross_val_predict(
+        RNNClassifier(**FAST), sequences, y, cv=2, method="predict_proba"
+    )
+    assert find_label_issues(y, proba).shape == (len(RAGGED),)
+    cl = CleanLearning(RNNClassifier(**FAST), cv_n_folds=2, seed=0).fit(sequences, y)
+    assert cl.predict(sequences).shape == (len(RAGGED),)
+
+
+def test_skopt_bayes_search_over_architecture_and_lr():
+    pytest.importorskip("skopt")
+    from skopt import BayesSearchCV
+    from skopt.space import Categorical, Integer, Real
+
+    search = BayesSearchCV(
+        RNNClassifier(**FAST),
+        {
+            "lr": Real(1e-3, 1e-1, prior="log-uniform"),
+            "hidden_size": Integer(4, 8),
+            "cell": Categorical(["lstm", "gru"]),
+            "bidirectional": Categorical([True, False]),
+        },
+        n_iter=3,
+        cv=2,
+        random_state=0,
+        error_score="raise",
+    ).fit(X3, Y_CLASS)
+    assert_array_equal(search.classes_, ["down", "up"])
+    _proba_ok(search.predict_proba(X3[:3]), 3)
+    assert 4 <= search.best_estimator_.hidden_size <= 8
+
+
+def test_mlxtend_stacking_voting_and_feature_selection():
+    pytest.importorskip("mlxtend")
+    from mlxtend.classifier import EnsembleVoteClassifier, StackingCVClassifier
+    from mlxtend.feature_selection import SequentialFeatureSelector
+
+    members = [RNNClassifier(**FAST), RNNClassifier(cell="gru", **FAST)]
+    stack = StackingCVClassifier(
+        members, LogisticRegression(), cv=2, use_probas=True, random_state=0
+    ).fit(RAGGED, Y_CLASS)
+    assert set(stack.predict(RAGGED)) <= {"down", "up"}
+    _proba_ok(stack.predict_proba(RAGGED[:3]), 3)
+    vote = EnsembleVoteClassifier(members, voting="soft").fit(X3, Y_CLASS)
+    assert set(vote.predict(X3)) <= {"down", "up"}
+    _proba_ok(vote.predict_proba(X3[:3]), 3)
+    # On 2-D input the "features" are time steps: pick 3 of the 5.
+    sfs = SequentialFeatureSelector(RNNClassifier(**FAST), k_features=3, cv=2)
+    assert sfs.fit(X2, Y_CLASS).transform(X2).shape == (len(X2), 3)
+
+
+def test_sklego_thresholder_zero_inflated_and_estimator_transformer():
+    pytest.importorskip("sklego")
+    from sklearn.pipeline import make_union
+    from sklego.meta import EstimatorTransformer, Thresholder, ZeroInflatedRegressor
+
+    thresholder = Thresholder(RNNClassifier(**FAST), threshold=0.9).fit(RAGGED, Y_CLASS)
+    assert_array_equal(thresholder.classes_, ["down", "up"])
+    assert set(thresholder.predict(RAGGED)) <= {"down", "up"}
+    y = np.where(X2[:, 0] > 0, np.abs(Y_REG) + 1, 0.0)
+    zir = ZeroInflatedRegressor(RNNClassifier(**FAST), RNNRegressor(**FAST)).fit(X2, y)
+    assert zir.predict(X2).shape == (len(X2),)
+    features = make_union(
+        EstimatorTransformer(RNNRegressor(**FAST)),
+        EstimatorTransformer(RNNRegressor(cell="gru", **FAST)),
+    )
+    model = make_pipeline(features, Ridge()).fit(X3, Y_REG)
+    assert features.transform(X3).shape == (len(X3), 2)
+    assert model.predict(X3[:3]).shape == (3,)
+
+
+def test_tslearn_nan_padded_datasets_and_scaler():
+    pytest.importorskip("tslearn")
+    from tslearn.generators import random_walk_blobs
+    from tslearn.preprocessing import TimeSeriesScalerMeanVariance
+    from tslearn.utils import to_time_series_dataset
+
+    # tslearn pads variable-length series with NaN at the end.
+    padded = to_time_series_dataset(RAGGED)
+    assert np.isnan(padded).any()
+    clf = RNNClassifier(mask_value=np.nan, **FAST).fit(padded, Y_CLASS)
+    ragged = RNNClassifier(**FAST).fit(RAGGED, Y_CLASS)
+    assert_allclose(clf.predict_proba(padded), ragged.predict_proba(RAGGED), atol=1e-6)
+    X, y = random_walk_blobs(n_ts_per_blob=20, sz=12, d=2, n_blobs=2, random_state=0)
+    model = make_pipeline(TimeSeriesScalerMeanVariance(), RNNClassifier(**FAST))
+    assert set(model.fit(X, y).predict(X)) <= set(y)

@@ -235,6 +235,16 @@ def test_pandas_output_of_ragged_input_warns():
     assert isinstance(table, pd.DataFrame) and table.columns.tolist() == ["a", "b", "c"]
 
 
+@pytest.mark.filterwarnings("error")
+def test_pandas_output_of_a_list_of_frames_is_frames_without_warning():
+    frames = [pd.DataFrame(x, columns=["a", "b"]) for x in _ragged(features=2)]
+    scaler = SequenceScaler().set_output(transform="pandas")
+    for X in (frames, pd.Series(frames)):
+        out = scaler.fit_transform(X)
+        assert all(isinstance(x, pd.DataFrame) for x in out)
+        assert out[1].columns.tolist() == ["a", "b"]
+
+
 # Issue 14: mask_value never swallows a real value; padding only at the ends.
 
 
