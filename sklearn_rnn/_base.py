@@ -33,8 +33,10 @@ from ._net import (
     OPTIMIZERS,
     HoldOut,
     NonFiniteLossError,
+    _unnamed,
     as_python,
     build_net,
+    check_callbacks,
     update_net,
 )
 from ._sequences import Sequences
@@ -262,6 +264,7 @@ n_features), or list of array-like
 
     def _train_steps(self, X, y, sample_weight, first, epochs, target_kwargs):
         self._check_optimizer()
+        self._check_callback_monitors()
         self._check_no_bool_numbers()
         token_ids = self.embedding_dim is not None
         seqs, layout = check_sequences(
@@ -439,6 +442,23 @@ n_features), or list of array-like
                 "optimizer must be 'adam', 'adamw', 'sgd', 'rmsprop' or a subclass "
                 f"of torch.optim.Optimizer; got {self.optimizer!r}."
             )
+
+    def _check_callback_monitors(self) -> None:
+        # skorch's EarlyStopping and Checkpoint monitor "valid_loss" by
+        # default; without a held-out set skorch fails after the first epoch
+        # with a KeyError from its history.
+        if self.early_stopping:
+            return
+        for i, item in enumerate(check_callbacks(self.callbacks)):
+            monitor = getattr(_unnamed(item), "monitor", None)
+            if isinstance(monitor, str) and monitor.startswith("valid_"):
+                raise ValueError(
+                    f"callbacks[{i}] ({type(_unnamed(item)).__name__}) monitors "
+                    f"{monitor!r}, but with early_stopping=False no validation "
+                    "set is held out. Set early_stopping=True (fit then holds "
+                    "out validation_fraction of the rows), or have the callback "
+                    "monitor the training loss ('train_loss', 'train_loss_best')."
+                )
 
     def _module_kwargs(self, seqs: Sequences) -> dict:
         kwargs = {name: as_python(getattr(self, name)) for name in _MODULE_PARAMS}

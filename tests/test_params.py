@@ -198,6 +198,18 @@ def test_user_callbacks_are_called(data):
     assert len(snapshots.states) == FAST["max_epochs"]
 
 
+def test_skorch_callbacks_on_the_validation_loss_need_early_stopping(data):
+    from skorch.callbacks import EarlyStopping
+
+    clf = RNNClassifier(**FAST, callbacks=[("stop", EarlyStopping())])
+    with pytest.raises(ValueError, match=r"callbacks\[0\].*'valid_loss'.*early_stopp"):
+        clf.fit(*data)
+    assert not hasattr(clf, "net_")
+    clf.set_params(early_stopping=True).fit(*data)
+    assert "valid_loss" in clf.history_[-1]
+    RNNClassifier(**FAST, callbacks=[EarlyStopping(monitor="train_loss")]).fit(*data)
+
+
 def test_warm_start_continues_training(data):
     clf = RNNClassifier(**FAST, warm_start=True).fit(*data)
     first = _params(clf.module_)
