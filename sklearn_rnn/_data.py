@@ -206,7 +206,12 @@ class SequenceLoader(DataLoader):
         # In one process the dataset cuts whole batches: hand them over
         # without the DataLoader's per-batch machinery, which cost more than
         # cutting the batch (and, on a GPU, than a small model's step).
-        return (self.dataset.batch(idx) for idx in self.batch_sampler)
+        batches = iter(self.batch_sampler)
+        # The DataLoader's iterator draws a worker seed from the generator
+        # after the sampler's order; draw it too, so a seeded fit trains the
+        # same model as through the DataLoader (and as earlier releases).
+        torch.empty((), dtype=torch.int64).random_(generator=self.generator)
+        return (self.dataset.batch(idx) for idx in batches)
 
 
 def _split(order: np.ndarray, batch_size: int) -> list[np.ndarray]:

@@ -186,3 +186,18 @@ def test_training_on_data_kept_on_the_device_changes_nothing(monkeypatch, kwargs
     got = RNNClassifier(**params).fit(X, y).predict_proba(X)
     assert placed  # the device path ran
     assert_array_equal(got, expected)
+
+
+def test_seeded_fits_match_those_made_through_the_dataloader(monkeypatch):
+    # The loader's own batching draws from torch's generator what the
+    # DataLoader's iterator draws: the same seed trains the same model.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 6, 2)).astype(np.float32)
+    y = rng.randint(0, 2, size=60)
+    params = {**FAST, "dropout": 0.3, "num_layers": 2}
+    own = RNNClassifier(**params).fit(X, y).predict_proba(X)
+    monkeypatch.setattr(
+        SequenceLoader, "__iter__", torch.utils.data.DataLoader.__iter__
+    )
+    through_dataloader = RNNClassifier(**params).fit(X, y).predict_proba(X)
+    assert_array_equal(own, through_dataloader)
