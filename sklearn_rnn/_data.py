@@ -34,8 +34,10 @@ class SequenceDataset(Dataset):
 
     ``dataset[idx]`` for an index array or slice returns the padded batch
     ``({"x": ..., "lengths": ...}, (y, weight))``, the shape skorch passes
-    to ``train_step``; without targets the second item is None. Lengths
-    stay on the host (packing wants them there).
+    to ``train_step``; without targets the second item is None. Weights
+    that are all 1 are kept as None (the loss is then a plain mean, one
+    multiplication less forward and backward per batch). Lengths stay on the
+    host (packing wants them there).
     """
 
     def __init__(
@@ -46,9 +48,8 @@ class SequenceDataset(Dataset):
     ) -> None:
         self.sequences = sequences
         self.y = None if y is None else torch.from_numpy(np.ascontiguousarray(y))
-        self.sample_weight = (
-            None if sample_weight is None else torch.from_numpy(sample_weight)
-        )
+        unweighted = sample_weight is None or bool((sample_weight == 1).all())
+        self.sample_weight = None if unweighted else torch.from_numpy(sample_weight)
         self.device = torch.device("cpu")
         self.resident = False  # True once to_device copied everything
 
@@ -76,6 +77,7 @@ class SequenceDataset(Dataset):
         self._lengths = torch.from_numpy(seqs.lengths).to(device)
         if self.y is not None:
             self.y = self.y.to(device)
+        if self.sample_weight is not None:
             self.sample_weight = self.sample_weight.to(device)
         self.device = device
         self.resident = True
@@ -106,7 +108,8 @@ class SequenceDataset(Dataset):
         X = {"x": values, "lengths": torch.from_numpy(lengths)}
         if self.y is None:
             return X, None
-        return X, (self.y[index], self.sample_weight[index])
+        weight = None if self.sample_weight is None else self.sample_weight[index]
+        return X, (self.y[index], weight)
 
     def _device_batch(self, index, lengths: np.ndarray) -> torch.Tensor:
         """Cut and post-pad a batch from the steps on the device."""

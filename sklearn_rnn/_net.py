@@ -274,11 +274,13 @@ class SequenceNet(NeuralNet):
         super().__setstate__(state)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        y, weight = (t.to(self.device, non_blocking=True) for t in y_true)
-        loss = self.criterion_(y_pred, y)
+        y, weight = y_true
+        loss = self.criterion_(y_pred, y.to(self.device, non_blocking=True))
         if loss.ndim > 1:
             loss = loss.mean(dim=tuple(range(1, loss.ndim)))
-        return (loss * weight).mean()
+        if weight is None:  # every weight 1
+            return loss.mean()
+        return (loss * weight.to(self.device, non_blocking=True)).mean()
 
     def get_params_for(self, prefix: str) -> dict:
         params = super().get_params_for(prefix)

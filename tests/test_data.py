@@ -6,7 +6,7 @@ import torch
 from conftest import FAST
 from numpy.testing import assert_array_equal
 
-from sklearn_rnn import RNNClassifier, _data, _net
+from sklearn_rnn import RNNClassifier, RNNRegressor, _data, _net
 from sklearn_rnn._data import BucketBatchSampler, SequenceDataset, SequenceLoader
 from sklearn_rnn._sequences import Sequences
 
@@ -136,7 +136,7 @@ def _dataset(kind, seed=0):
         offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         seqs = Sequences(values, lengths, offsets)
     y = rng.normal(size=40).astype(np.float32)
-    return SequenceDataset(seqs, y, np.ones(40, np.float32))
+    return SequenceDataset(seqs, y, rng.uniform(0.5, 2.0, 40).astype(np.float32))
 
 
 @pytest.mark.parametrize("kind", ["uniform", "ragged", "token ids"])
@@ -201,3 +201,14 @@ def test_seeded_fits_match_those_made_through_the_dataloader(monkeypatch):
     )
     through_dataloader = RNNClassifier(**params).fit(X, y).predict_proba(X)
     assert_array_equal(own, through_dataloader)
+
+
+def test_unit_sample_weights_train_the_same_model_as_none():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(50, 5, 2)).astype(np.float32)
+    y = rng.normal(size=50)
+    unweighted = RNNRegressor(**FAST).fit(X, y).predict(X)
+    ones = RNNRegressor(**FAST).fit(X, y, sample_weight=np.ones(50)).predict(X)
+    assert_array_equal(unweighted, ones)
+    weighted = RNNRegressor(**FAST).fit(X, y, sample_weight=rng.uniform(size=50))
+    assert not np.array_equal(weighted.predict(X), unweighted)
