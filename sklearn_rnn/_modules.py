@@ -142,7 +142,7 @@ class RNNNetwork(nn.Module):
             x = self.embedding(x)
         width = x.shape[1]
         lengths = lengths.cpu()
-        full = bool((lengths == width).all())
+        full = int(lengths.min()) == width
         if full or not self.bidirectional:
             out, _ = self.rnn(x)
         else:

@@ -162,18 +162,66 @@ class PlateauLR(LRScheduler):
     Each fit starts a new torch scheduler (from ``lr``). It holds the
     optimizer, so it is dropped when the fit ends: a pickled estimator then
     holds the optimizer once, and one trained on a GPU loads on a CPU.
+
+    With ``restart=True`` the loss to beat after each halving is that
+    epoch's loss, not the best before it: a loss climbing back down after a
+    jump (a spike of the training loss) counts as improving, so the rate is
+    not halved again and again while the net recovers. ``halved_`` says
+    whether the last epoch halved the rate (read by :class:`PlateauStop`).
     """
 
-    def __init__(self, monitor: str, patience: int, factor: float = 0.5) -> None:
+    def __init__(
+        self, monitor: str, patience: int, factor: float = 0.5, restart: bool = False
+    ) -> None:
         super().__init__(
             policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
             monitor=monitor,
             patience=patience,
             factor=factor,
         )
+        self.restart = restart
+
+    @property
+    def kwargs(self) -> dict:
+        # skorch passes every public attribute to the torch scheduler.
+        return {k: v for k, v in super().kwargs.items() if k != "restart"}
+
+    def on_train_begin(self, net, **kwargs) -> None:
+        super().on_train_begin(net, **kwargs)
+        self.halved_ = False
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        before = net.optimizer_.param_groups[0]["lr"]
+        super().on_epoch_end(net, **kwargs)
+        self.halved_ = net.optimizer_.param_groups[0]["lr"] < before
+        if self.halved_ and self.restart:
+            self.lr_scheduler_.best = float(net.history[-1, self.monitor])
 
     def on_train_end(self, net, **kwargs) -> None:
         self.lr_scheduler_ = None
+
+
+class PlateauStop(EarlyStopping):
+    """skorch's ``EarlyStopping``, restarted by the built-in schedule.
+
+    With a ``schedule`` (:class:`PlateauLR`), an epoch that halved the
+    learning rate without improving becomes the loss to beat: as for the
+    schedule, a loss recovering from a jump counts as improving once it
+    falls more than ``threshold`` below that epoch's loss. Epochs without
+    improvement still add up across halvings, so a loss that has levelled
+    off stops the fit as before. Without one it is skorch's class.
+    """
+
+    def __init__(self, *, schedule: PlateauLR | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.schedule = schedule
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        if self.schedule is not None and getattr(self.schedule, "halved_", False):
+            score = net.history[-1, self.monitor]
+            if not self._is_score_improved(score):
+                self.dynamic_threshold_ = self._calc_new_threshold(score)
+        super().on_epoch_end(net, **kwargs)
 
 
 class HoldOut:
@@ -318,7 +366,10 @@ class SequenceNet(NeuralNet):
             batch_size = own.get("iterator_valid__batch_size", self.batch_size)
             if batch_size == -1:  # skorch's "the whole data set"
                 batch_size = max(len(dataset), 1)
-            indices = BucketBatchSampler(dataset.sequences, batch_size).batches()
+            if len(dataset) <= batch_size:  # one batch (predicting a few rows)
+                indices = [slice(0, len(dataset))]
+            else:
+                indices = BucketBatchSampler(dataset.sequences, batch_size).batches()
             batches = (dataset[idx] for idx in indices)
         else:
             loader = self.get_iterator(dataset, training=False)
@@ -384,22 +435,29 @@ def net_params(estimator, *, train_split) -> dict:
     # training loss has not improved by more than tol for n_iter_no_change
     # epochs.
     monitor = "valid_loss" if est.early_stopping else "train_loss"
-    stopper = EarlyStopping(
+    # Halve the learning rate once that loss has not improved for a third of
+    # n_iter_no_change epochs, so a loss that oscillates at the end of a fit
+    # settles instead of stopping it (benchmarks/README.md measures both).
+    # On the training loss, after each halving the loss to beat, for the
+    # schedule and the stop alike, is that epoch's: a loss recovering from
+    # a spike is not taken for a plateau (with early_stopping the best
+    # validation epoch comes back anyway). Before the stopping rules, so the
+    # epoch that stops records its rate. A user's own LRScheduler in
+    # callbacks replaces it.
+    user_callbacks = check_callbacks(est.callbacks)
+    schedule = None
+    if not any(isinstance(_unnamed(item), LRScheduler) for item in user_callbacks):
+        patience = max(1, int(est.n_iter_no_change) // 3)
+        schedule = PlateauLR(monitor, patience, restart=not est.early_stopping)
+        callbacks.append(("lr_on_plateau", schedule))
+    stopper = PlateauStop(
         monitor=monitor,
         patience=int(est.n_iter_no_change),
         threshold=float(est.tol),
         threshold_mode="abs",
         load_best=bool(est.early_stopping),
+        schedule=None if est.early_stopping else schedule,
     )
-    # Halve the learning rate once that loss has not improved for a third of
-    # n_iter_no_change epochs, so a loss that oscillates at the end of a fit
-    # settles instead of stopping it (benchmarks/README.md measures both).
-    # Before the stopping rules, so the epoch that stops records its rate.
-    # A user's own LRScheduler in callbacks replaces it.
-    user_callbacks = check_callbacks(est.callbacks)
-    if not any(isinstance(_unnamed(item), LRScheduler) for item in user_callbacks):
-        patience = max(1, int(est.n_iter_no_change) // 3)
-        callbacks.append(("lr_on_plateau", PlateauLR(monitor, patience)))
     # The estimator's own first (the forecaster stops on its recent windows).
     callbacks.extend(getattr(est, "_internal_callbacks", list)())
     callbacks.append((f"stop_on_{monitor}", stopper))
