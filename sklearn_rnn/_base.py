@@ -171,6 +171,12 @@ class BaseRNNEstimator(BaseEstimator):
     def _n_outputs(self) -> int:
         raise NotImplementedError
 
+    def _fit_input_statistics(self, seqs: Sequences, weight: np.ndarray) -> None:
+        """Learn statistics of ``X`` in a first fit (``scale_X``); none here.
+
+        ``weight`` is the validated ``sample_weight`` (largest 1).
+        """
+
     def _encode(self, seqs: Sequences, y, *, first: bool):
         """The network's view of validated sequences and prepared targets.
 
@@ -312,6 +318,8 @@ n_features), or list of array-like
         # means of huge weights cannot overflow.
         if weight.max() > 0:
             weight = weight / weight.max()
+        if first:
+            self._fit_input_statistics(seqs, weight)
         y, weight = self._prepare_target(y, weight, first=first, **target_kwargs)
         seqs, y = self._encode(seqs, y, first=first)
         if not weight.sum() > 0:

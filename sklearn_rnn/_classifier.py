@@ -17,6 +17,7 @@ from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseRNNEstimator
 from ._docstrings import fill_doc
+from ._input_scaling import InputScalingMixin
 
 
 def _check_label_types(y) -> None:
@@ -69,7 +70,7 @@ def _check_class_weight(class_weight) -> None:
 
 
 @fill_doc
-class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
+class RNNClassifier(ClassifierMixin, InputScalingMixin, BaseRNNEstimator):
     """Recurrent neural network classifier for sequences and token ids.
 
     An RNN, LSTM or GRU reads each sequence, its pooled output goes through a
@@ -86,12 +87,16 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
         proportional to class frequencies, or None for equal weights.
         Multiplied with ``sample_weight``.
 
+    {scale_X_parameter}
+
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
         The class labels, sorted.
 
     {shared_attributes}
+
+    {scale_X_attributes}
 
     See Also
     --------
@@ -116,7 +121,11 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
     _parameter_constraints = {
         **BaseRNNEstimator._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "scale_X": ["boolean"],
     }
+
+    # Models pickled before scale_X existed fed X to the network unscaled.
+    _legacy_defaults = {"scale_X": False}
 
     def __init__(
         self,
@@ -147,6 +156,7 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
         warm_start: bool = False,
         mask_value: float | None = None,
         class_weight: dict | str | None = None,
+        scale_X: bool = True,
     ) -> None:
         self._store_params(locals())
 

@@ -50,8 +50,10 @@ SHARED_PARAMETERS = """\
     lr : float, default=1e-3
         Initial learning rate. It is halved whenever the monitored loss (see
         ``n_iter_no_change``) has not improved for ``n_iter_no_change // 3``
-        epochs (torch's ``ReduceLROnPlateau``); each ``fit`` and
-        ``partial_fit`` starts again from ``lr``.
+        epochs (torch's ``ReduceLROnPlateau``); on the training loss, the
+        loss to beat after a halving is that epoch's, so a loss falling back
+        after a jump is not halved again. Each ``fit`` and ``partial_fit``
+        starts again from ``lr``.
 
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch.optim.Optimizer class, \
 default="adam"
@@ -76,10 +78,17 @@ default="adam"
     n_iter_no_change : int, default=10
         Epochs without improvement of the monitored loss (validation loss
         with ``early_stopping``, training loss otherwise) before training
-        stops.
+        stops. Improvement is measured against the best loss so far; on the
+        training loss, once the learning rate has been halved (see ``lr``)
+        without it, against the loss of the epoch that halved it. So a
+        training loss that jumps up (a spike) and is falling back counts as
+        improving instead of stopping the fit, while epochs without
+        improvement still add up across halvings, so a loss that has
+        levelled off stops as before.
 
     tol : float, default=1e-4
-        Smallest decrease of the monitored loss that counts as improvement.
+        Smallest decrease of the monitored loss that counts as improvement
+        (an absolute amount, as in ``MLPClassifier``).
 
     device : str or torch.device, default="auto"
         ``"auto"`` uses CUDA when available, then Apple MPS, else the CPU.
@@ -121,6 +130,29 @@ default="adam"
         ``SequencePadder(value=mask_value)`` then give the same outputs as
         the ragged list. None reads every step as data."""
 
+SCALE_X_PARAMETER = """\
+    scale_X : bool, default=True
+        Float input only: standardise each feature of ``X`` for the network,
+        with :class:`SequenceScaler`'s statistics (mean and standard
+        deviation over every real time step of the training sequences,
+        weighted by ``sample_weight``; padding is left out and left alone,
+        a constant feature gets scale 1). Without sample weights the model
+        predicts as ``make_pipeline(SequenceScaler(), model)`` with
+        ``scale_X=False``. The statistics (``x_mean_``, ``x_scale_``) are
+        learnt in the first fit and kept by warm starts and
+        ``partial_fit``; ``export_onnx`` folds them into the graph. Token
+        ids are never scaled. False feeds ``X`` as it is, for input already
+        near unit scale whose features' relative sizes matter."""
+
+SCALE_X_ATTRIBUTES = """\
+    x_mean_ : ndarray of shape (n_step_features,)
+        With ``scale_X`` and float input: the mean of each feature per time
+        step, over the real steps of the first fit.
+
+    x_scale_ : ndarray of shape (n_step_features,)
+        With ``scale_X`` and float input: the standard deviation of each
+        feature (1 for a constant feature)."""
+
 SHARED_ATTRIBUTES = """\
     n_features_in_ : int
         For 2-D input, the number of columns (time steps); for 3-D and
@@ -152,8 +184,11 @@ SHARED_ATTRIBUTES = """\
 
 
 def fill_doc(cls):
-    """Replace ``{shared_parameters}`` and ``{shared_attributes}`` in a docstring."""
-    cls.__doc__ = cls.__doc__.replace(
-        "    {shared_parameters}", SHARED_PARAMETERS
-    ).replace("    {shared_attributes}", SHARED_ATTRIBUTES)
+    """Fill the ``{shared_...}`` and ``{scale_X_...}`` slots of a docstring."""
+    cls.__doc__ = (
+        cls.__doc__.replace("    {shared_parameters}", SHARED_PARAMETERS)
+        .replace("    {shared_attributes}", SHARED_ATTRIBUTES)
+        .replace("    {scale_X_parameter}", SCALE_X_PARAMETER)
+        .replace("    {scale_X_attributes}", SCALE_X_ATTRIBUTES)
+    )
     return cls

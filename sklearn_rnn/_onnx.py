@@ -54,7 +54,9 @@ def export_onnx(estimator: Any, path: str | os.PathLike) -> Any:
     ``classes_`` for an :class:`RNNClassifier`, or ``predictions`` in the
     units of ``y`` for an :class:`RNNRegressor`, shaped as ``predict``
     returns them (``(batch,)`` for a 1-D ``y``, else ``(batch, n_outputs)``).
-    They equal ``predict_proba`` / ``predict`` up to float32 rounding.
+    They equal ``predict_proba`` / ``predict`` up to float32 rounding. ``X``
+    is in its original units: a model fitted with ``scale_X`` standardises
+    it inside the graph (``Sub`` and ``Div`` before the recurrent layer).
 
     Parameters
     ----------
@@ -304,9 +306,14 @@ def _build_model(onnx, estimator: Any, kind: str):
         x_input = helper.make_tensor_value_info(
             "X", TensorProto.FLOAT, ["batch", "time", module.rnn.input_size]
         )
+        x = "X"
+        if "x_mean_" in vars(estimator):  # scale_X: SequenceScaler's maths
+            mean = np.asarray(estimator.x_mean_, dtype=np.float32)
+            scale = np.asarray(estimator.x_scale_, dtype=np.float32)
+            x = g.op("Div", [g.op("Sub", [x, g.const(mean, "x_mean")]), g.const(scale)])
         # Zero the padding, so NaN or inf there cannot leak into the outputs.
         mask = g.op("Unsqueeze", [_step_mask(g, "X", lengths), g.const(np.array([2]))])
-        x = g.op("Where", [mask, "X", g.const(np.float32(0.0))])
+        x = g.op("Where", [mask, x, g.const(np.float32(0.0))])
     pooled = _encoder(g, module, x, lengths)
     head = module.head
     logits = g.op(

@@ -228,6 +228,41 @@ def _real_steps(seqs: Sequences, mask_value) -> np.ndarray:
     return ((steps >= starts[:, None]) & (steps < ends[:, None]))[inside]
 
 
+def step_statistics(
+    steps: np.ndarray,
+    *,
+    weight: np.ndarray | None = None,
+    with_mean: bool = True,
+    with_std: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and scale of each feature over the real steps ``(n_steps, F)``.
+
+    The one place for the statistics of ``SequenceScaler`` and of the
+    estimators' ``scale_X``: computed in float64, weighted by ``weight``
+    (one per step) if given; a (numerically) constant feature gets scale 1,
+    as in ``StandardScaler``.
+    """
+    steps = np.asarray(steps, dtype=np.float64)
+    n_features = steps.shape[-1]
+    if with_mean:
+        mean = np.average(steps, axis=0, weights=weight)
+    else:
+        mean = np.zeros(n_features)
+    if not with_std:
+        return mean, np.ones(n_features)
+    if weight is None:
+        std = steps.std(axis=0)
+    else:
+        std = np.sqrt(np.average((steps - mean) ** 2, axis=0, weights=weight))
+    tiny = 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0)
+    return mean, np.where(std > tiny, std, 1.0)
+
+
+def scale_steps(steps: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """``(steps - mean) / scale`` per feature, in the dtype of ``steps``."""
+    return (steps - mean.astype(steps.dtype)) / scale.astype(steps.dtype)
+
+
 def _step_position(seqs: Sequences, flat_index: int) -> tuple[int, int]:
     """(sequence, step) of the ``flat_index``-th step of ``seqs``."""
     if seqs.uniform:
@@ -397,21 +432,14 @@ class SequenceScaler(
         if names is not None:
             self.feature_names_in_ = names
         steps = seqs.values[real]
-        n_features = seqs.values.shape[-1]
         if len(steps) == 0:
             raise ValueError(
                 f"Every time step of X is padding (mask_value={self.mask_value}); "
                 "there is nothing to compute statistics from."
             )
-        steps = steps.astype(np.float64)
-        self.mean_ = steps.mean(axis=0) if self.with_mean else np.zeros(n_features)
-        if self.with_std:
-            std = steps.std(axis=0)
-            # As StandardScaler: a (numerically) constant feature keeps scale 1.
-            tiny = 10 * np.finfo(np.float64).eps * np.maximum(np.abs(self.mean_), 1.0)
-            self.scale_ = np.where(std > tiny, std, 1.0)
-        else:
-            self.scale_ = np.ones(n_features)
+        self.mean_, self.scale_ = step_statistics(
+            steps, with_mean=self.with_mean, with_std=self.with_std
+        )
         return self
 
     def _apply(self, X, forward: bool):
@@ -430,9 +458,8 @@ class SequenceScaler(
         seqs, real = self._check(X, reset=False)
         values = seqs.values
         out = values.copy()
-        mean, scale = self.mean_.astype(values.dtype), self.scale_.astype(values.dtype)
         if forward:
-            out[real] = (values[real] - mean) / scale
+            out[real] = scale_steps(values[real], self.mean_, self.scale_)
             if self.mask_value is not None:
                 # A real step must never be read back as padding.
                 hit = real & padding_steps(out, self.mask_value)
@@ -441,7 +468,8 @@ class SequenceScaler(
                     away = out.dtype.type(0.0 if mask == np.inf else np.inf)
                     out[hit] = np.nextafter(mask, away)
         else:
-            out[real] = values[real] * scale + mean
+            mean = self.mean_.astype(values.dtype)
+            out[real] = values[real] * self.scale_.astype(values.dtype) + mean
         return _like_input(X, seqs, out)
 
     def transform(self, X: Any) -> Any:

@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_array
 
 from ._base import BaseRNNEstimator
 from ._docstrings import fill_doc
+from ._input_scaling import InputScalingMixin
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -30,7 +31,7 @@ def _weighted_scale(columns: np.ndarray, weight: np.ndarray):
 
 
 @fill_doc
-class RNNRegressor(RegressorMixin, BaseRNNEstimator):
+class RNNRegressor(RegressorMixin, InputScalingMixin, BaseRNNEstimator):
     """Recurrent neural network regressor for sequences.
 
     An RNN, LSTM or GRU reads each sequence and a linear layer maps its
@@ -45,12 +46,16 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
         Standardise each target column for training (zero mean, unit
         variance); predictions come back in the original units.
 
+    {scale_X_parameter}
+
     Attributes
     ----------
     n_outputs_ : int
         Number of target columns.
 
     {shared_attributes}
+
+    {scale_X_attributes}
 
     See Also
     --------
@@ -74,7 +79,11 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
     _parameter_constraints = {
         **BaseRNNEstimator._parameter_constraints,
         "scale_y": ["boolean"],
+        "scale_X": ["boolean"],
     }
+
+    # Models pickled before scale_X existed fed X to the network unscaled.
+    _legacy_defaults = {"scale_X": False}
 
     def __init__(
         self,
@@ -105,6 +114,7 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
         warm_start: bool = False,
         mask_value: float | None = None,
         scale_y: bool = True,
+        scale_X: bool = True,
     ) -> None:
         self._store_params(locals())
 

@@ -94,6 +94,49 @@ def test_regressor_parity_in_original_units(data, tmp_path, params, y_ndim):
     np.testing.assert_allclose(pred, expected, rtol=1e-6, atol=1e-4)
 
 
+# Features far from unit scale, so a graph that forgot scale_X cannot pass.
+RAW_SCALE = np.array([1e3, 1.0, 1e-2], dtype=np.float32)
+RAW_SHIFT = np.array([5e3, -3.0, 0.0], dtype=np.float32)
+
+
+@pytest.mark.parametrize(
+    "cell, bidirectional, pooling",
+    list(
+        itertools.product(
+            ["rnn", "lstm", "gru"], [False, True], ["last", "mean", "max"]
+        )
+    ),
+)
+def test_scale_x_is_folded_into_the_graph(data, tmp_path, cell, bidirectional, pooling):
+    seqs, labels, targets = data
+    X = [x * RAW_SCALE + RAW_SHIFT for x in seqs["float"]]
+    params = {"cell": cell, "bidirectional": bidirectional, "pooling": pooling}
+    clf = RNNClassifier(**TINY, **params, scale_X=True).fit(X, labels)
+    model = export_onnx(clf, tmp_path / "clf.onnx")
+    ops = [node.op_type for node in model.graph.node]
+    assert "Sub" in ops and "Div" in ops
+    assert ops.index("Div") < ops.index(cell.upper())
+    for fill in (0.0, np.nan):
+        proba = run(model, *pad(X, fill=fill))
+        np.testing.assert_allclose(proba, clf.predict_proba(X), rtol=0, atol=1e-4)
+    reg = RNNRegressor(**TINY, **params, scale_X=True).fit(X, targets)
+    pred = run(export_onnx(reg, tmp_path / "reg.onnx"), *pad(X))
+    np.testing.assert_allclose(pred, reg.predict(X), rtol=1e-6, atol=1e-4)
+
+
+@pytest.mark.parametrize("Est", [RNNClassifier, RNNRegressor])
+def test_scale_x_false_adds_no_scaling_nodes(data, tmp_path, Est):
+    seqs, labels, targets = data
+    X = [x * RAW_SCALE + RAW_SHIFT for x in seqs["float"]]
+    y = labels if Est is RNNClassifier else targets[:, 0]
+    est = Est(**TINY, scale_X=False).fit(X, y)
+    model = export_onnx(est, tmp_path / "m.onnx")
+    assert not {"Sub", "Div"} & {node.op_type for node in model.graph.node}
+    out = run(model, *pad(X))
+    expected = est.predict_proba(X) if Est is RNNClassifier else est.predict(X)
+    np.testing.assert_allclose(out, expected, rtol=1e-6, atol=1e-4)
+
+
 def test_two_d_input_is_one_feature_per_step(tmp_path):
     rng = np.random.RandomState(0)
     X = rng.normal(size=(12, 6)).astype(np.float32)

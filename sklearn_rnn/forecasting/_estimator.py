@@ -272,7 +272,12 @@ default="absolute_error"
     _legacy_defaults = {"loss": "squared_error"}
 
     _parameter_constraints = {
-        **RNNRegressor._parameter_constraints,
+        # normalize rescales each window; scale_X is not a forecaster parameter.
+        **{
+            k: v
+            for k, v in RNNRegressor._parameter_constraints.items()
+            if k != "scale_X"
+        },
         "lookback": [Interval(Integral, 1, None, closed="left"), None],
         "horizon": [Interval(Integral, 1, None, closed="left"), None],
         "normalize": [StrOptions({"window"}), None],

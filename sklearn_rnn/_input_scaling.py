@@ -1,0 +1,51 @@
+"""``scale_X``: standardise float input inside the estimators. Torch-free.
+
+The statistics are :class:`SequenceScaler`'s (``step_statistics``), so a
+model with ``scale_X=True`` fitted without ``sample_weight`` predicts as
+``make_pipeline(SequenceScaler(), model_without_scaling)`` does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._preprocessing import scale_steps, step_statistics
+from ._sequences import Sequences, _ragged_positions
+
+
+class InputScalingMixin:
+    """Standardise each feature of float sequences before the network.
+
+    The statistics are learnt in a first fit only (warm starts and
+    ``partial_fit`` keep those the network learnt with): ``x_mean_`` and
+    ``x_scale_`` exist when that fit scaled its input, and predictions use
+    them whatever ``scale_X`` says later. Token ids are never scaled.
+    Padding is already stripped from the validated ``seqs``, so the
+    statistics are over real steps only.
+    """
+
+    def _fit_input_statistics(self, seqs: Sequences, weight: np.ndarray) -> None:
+        vars(self).pop("x_mean_", None)
+        vars(self).pop("x_scale_", None)
+        # getattr: RNNForecaster, an RNNRegressor, rescales windows instead.
+        if not getattr(self, "scale_X", False) or self.embedding_dim is not None:
+            return
+        steps = seqs.values.reshape(-1, seqs.values.shape[-1])
+        # Weighted as scale_y is, so integer weights act as repeated samples;
+        # equal weights give SequenceScaler's statistics exactly.
+        step_weight = None
+        if weight.sum() > 0 and not (weight == weight[0]).all():
+            per_step = np.repeat(weight, seqs.lengths)
+            if seqs.uniform:
+                step_weight = per_step
+            else:
+                step_weight = np.zeros(len(steps))
+                step_weight[_ragged_positions(seqs.offsets, seqs.lengths)] = per_step
+        self.x_mean_, self.x_scale_ = step_statistics(steps, weight=step_weight)
+
+    def _encode(self, seqs: Sequences, y, *, first: bool):
+        seqs, y = super()._encode(seqs, y, first=first)
+        if "x_mean_" not in vars(self):
+            return seqs, y
+        values = scale_steps(seqs.values, self.x_mean_, self.x_scale_)
+        return Sequences(values, seqs.lengths, seqs.offsets), y
