@@ -52,16 +52,21 @@ def export_onnx(estimator: Any, path: str | os.PathLike) -> Any:
     Both the batch and the time axes are dynamic. Output 0 is float64:
     ``probabilities`` of shape ``(batch, n_classes)`` in the order of
     ``classes_`` for an :class:`RNNClassifier`, or ``predictions`` in the
-    units of ``y`` for an :class:`RNNRegressor`, shaped as ``predict``
-    returns them (``(batch,)`` for a 1-D ``y``, else ``(batch, n_outputs)``).
-    They equal ``predict_proba`` / ``predict`` up to float32 rounding. ``X``
-    is in its original units: a model fitted with ``scale_X`` standardises
-    it inside the graph (``Sub`` and ``Div`` before the recurrent layer).
+    units of ``y`` for an :class:`RNNRegressor` or :class:`RNNForecaster`,
+    shaped as ``predict`` returns them (``(batch,)`` for a 1-D ``y`` or
+    ``horizon_`` 1, else ``(batch, n_outputs)``). They equal
+    ``predict_proba`` / ``predict`` up to float32 rounding. ``X`` is in its
+    original units: a model fitted with ``scale_X`` standardises it inside
+    the graph (``Sub`` and ``Div`` before the recurrent layer), and a
+    forecaster's graph keeps the last ``lookback`` steps of each window and
+    rescales it by its own statistics (``normalize="window"``), as
+    ``predict`` does, so it takes the windows of :func:`make_windows`.
 
     Parameters
     ----------
-    estimator : RNNClassifier or RNNRegressor
-        A fitted estimator. :class:`RNNForecaster` is not supported yet.
+    estimator : RNNClassifier, RNNRegressor or RNNForecaster
+        A fitted estimator. A forecaster trained on windows with
+        known-future covariates is not supported yet.
     path : str or path-like
         File to write the model to (conventionally ``*.onnx``).
 
@@ -77,9 +82,10 @@ def export_onnx(estimator: Any, path: str | os.PathLike) -> Any:
         If the ``onnx`` package is missing (``pip install sklearn-rnn[onnx]``;
         running the model also needs ``onnxruntime``).
     TypeError
-        If ``estimator`` is not an RNNClassifier or RNNRegressor.
+        If ``estimator`` is not an RNNClassifier, RNNRegressor or
+        RNNForecaster.
     NotImplementedError
-        For an :class:`RNNForecaster`.
+        For an :class:`RNNForecaster` trained with ``future_covariates``.
     sklearn.exceptions.NotFittedError
         If ``estimator`` is not fitted.
 
@@ -127,23 +133,29 @@ def _estimator_kind(estimator: Any) -> str:
 
     if isinstance(estimator, type):
         raise TypeError(
-            "export_onnx supports RNNClassifier and RNNRegressor instances; got "
+            "export_onnx supports RNNClassifier, RNNRegressor and RNNForecaster "
+            "instances; got "
             f"the class {estimator.__name__}."
         )
     if isinstance(estimator, sklearn_rnn.RNNForecaster):
-        raise NotImplementedError(
-            "export_onnx does not support RNNForecaster yet: around its network "
-            "the forecaster crops each window to lookback and rescales it by the "
-            "window's own statistics, which the exported graph does not "
-            "reproduce. Serve the forecaster with torch, or export an "
-            "RNNRegressor fitted on the windows of make_windows."
-        )
+        check_is_fitted(estimator)
+        if getattr(estimator, "_future_steps_", 0):
+            raise NotImplementedError(
+                "export_onnx does not support an RNNForecaster trained on windows "
+                "with known-future covariates (make_windows(..., "
+                "future_covariates=)) yet. Serve it with torch."
+            )
+        if estimator.embedding_dim is not None:
+            raise NotImplementedError(
+                "export_onnx does not support an RNNForecaster over token ids."
+            )
+        return "forecaster"
     if isinstance(estimator, sklearn_rnn.RNNClassifier):
         return "classifier"
     if isinstance(estimator, sklearn_rnn.RNNRegressor):
         return "regressor"
     raise TypeError(
-        "export_onnx supports RNNClassifier and RNNRegressor; got "
+        "export_onnx supports RNNClassifier, RNNRegressor and RNNForecaster; got "
         f"{type(estimator).__name__}."
     )
 
@@ -283,6 +295,129 @@ def _step_mask(g: _Graph, x: str, lengths: str) -> str:
     )
 
 
+def _tail(g: _Graph, x: str, lengths: str, steps: int) -> tuple[str, str]:
+    """Keep the last ``steps`` real steps of each post-padded row.
+
+    Rows stay post-padded: row ``b`` keeps steps ``start_b ..`` where
+    ``start_b = lengths_b - min(lengths_b, steps)``; the width becomes
+    ``min(time, steps)``.
+    """
+    i64 = np.int64
+    kept = g.op("Min", [lengths, g.const(np.array(steps, dtype=i64))])
+    start = g.op("Sub", [lengths, kept])
+    shape = g.op("Shape", [x])
+    time = g.op("Gather", [shape, g.const(np.array(1, dtype=i64))], axis=0)
+    width = g.op("Min", [time, g.const(np.array(steps, dtype=i64))])
+    positions = g.op(
+        "Add",
+        [
+            g.op("Unsqueeze", [start, g.const(np.array([1]))]),
+            g.op(
+                "Unsqueeze",
+                [
+                    g.op(
+                        "Range",
+                        [
+                            g.const(np.array(0, dtype=i64)),
+                            width,
+                            g.const(np.array(1, i64)),
+                        ],
+                    ),
+                    g.const(np.array([0])),
+                ],
+            ),
+        ],
+    )
+    last = g.op("Sub", [time, g.const(np.array(1, dtype=i64))])
+    positions = g.op("Min", [positions, last])  # padding steps: any valid index
+    features = g.op("Gather", [shape, g.const(np.array([2], dtype=i64))], axis=0)
+    target = g.op(
+        "Concat",
+        [
+            g.op("Shape", [positions]),
+            features,
+        ],
+        axis=0,
+    )
+    index = g.op(
+        "Expand", [g.op("Unsqueeze", [positions, g.const(np.array([2]))]), target]
+    )
+    return g.op("GatherElements", [x, index], axis=1), kept
+
+
+def _window_stats(g: _Graph, x: str, lengths: str) -> tuple[str, str]:
+    """Mean and scale of channel 0 over each row's real steps, in float64.
+
+    As ``forecasting._windows.window_stats``: the population standard
+    deviation, and scale 1 for a flat window.
+    """
+    double = g.onnx.TensorProto.DOUBLE
+    mask = g.op("Cast", [_step_mask(g, x, lengths)], to=double)  # (batch, time)
+    target = g.op(
+        "Cast",
+        [
+            g.op(
+                "Squeeze",
+                [
+                    g.op(
+                        "Slice",
+                        [
+                            x,
+                            g.const(np.array([0])),
+                            g.const(np.array([1])),
+                            g.const(np.array([2])),
+                        ],
+                    ),
+                    g.const(np.array([2])),
+                ],
+            )
+        ],
+        to=double,
+    )
+    count = g.op("Cast", [lengths], to=double)
+    axis = g.const(np.array([1]))
+    loc = g.op(
+        "Div",
+        [g.op("ReduceSum", [g.op("Mul", [target, mask]), axis], keepdims=0), count],
+    )
+    centred = g.op("Mul", [g.op("Sub", [target, g.op("Unsqueeze", [loc, axis])]), mask])
+    spread = g.op("ReduceSum", [g.op("Mul", [centred, centred]), axis], keepdims=0)
+    scale = g.op("Sqrt", [g.op("Div", [spread, count])])
+    floor = g.op(
+        "Mul",
+        [
+            g.op("Max", [g.op("Abs", [loc]), g.const(np.array(1.0))]),
+            g.const(np.array(1e-8)),
+        ],
+    )
+    scale = g.op(
+        "Where", [g.op("Greater", [scale, floor]), scale, g.const(np.array(1.0))]
+    )
+    return loc, scale
+
+
+def _normalize_target(g: _Graph, x: str, loc: str, scale: str) -> str:
+    """Channel 0 of ``x`` standardised by each row's ``loc`` and ``scale``.
+
+    In float64, as numpy does it (a level of 1e4 in float32 would lose the
+    digits a window's spread lives in).
+    """
+    tensor = g.onnx.TensorProto
+    channel = g.const(np.array([2]))
+    first = [g.const(np.array([0])), g.const(np.array([1])), channel]
+    others = [
+        g.const(np.array([1])),
+        g.const(np.array([np.iinfo(np.int64).max])),
+        channel,
+    ]
+    target = g.op("Cast", [g.op("Slice", [x, *first])], to=tensor.DOUBLE)
+    axes = g.const(np.array([1, 2]))
+    loc, scale = (g.op("Unsqueeze", [t, axes]) for t in (loc, scale))
+    target = g.op("Div", [g.op("Sub", [target, loc]), scale])
+    target = g.op("Cast", [target], to=tensor.FLOAT)
+    return g.op("Concat", [target, g.op("Slice", [x, *others])], axis=2)
+
+
 def _build_model(onnx, estimator: Any, kind: str):
     helper, TensorProto = onnx.helper, onnx.TensorProto
     module = estimator.module_
@@ -314,6 +449,15 @@ def _build_model(onnx, estimator: Any, kind: str):
         # Zero the padding, so NaN or inf there cannot leak into the outputs.
         mask = g.op("Unsqueeze", [_step_mask(g, "X", lengths), g.const(np.array([2]))])
         x = g.op("Where", [mask, x, g.const(np.float32(0.0))])
+    window = None
+    if kind == "forecaster":
+        # What predict does around the network: keep the last lookback steps
+        # and rescale each window by its own statistics.
+        if estimator.lookback is not None:
+            x, lengths = _tail(g, x, lengths, estimator.lookback)
+        if estimator.normalize == "window":
+            window = _window_stats(g, x, lengths)
+            x = _normalize_target(g, x, *window)
     pooled = _encoder(g, module, x, lengths)
     head = module.head
     logits = g.op(
@@ -331,6 +475,11 @@ def _build_model(onnx, estimator: Any, kind: str):
         metadata["classes"] = json.dumps(np.asarray(estimator.classes_).tolist())
         output_name = "probabilities"
     else:
+        if window is not None:  # back from each window's units
+            loc, scale = (
+                g.op("Unsqueeze", [t, g.const(np.array([1]))]) for t in window
+            )
+            logits = g.op("Add", [g.op("Mul", [logits, scale]), loc])
         scale, mean, y_ndim = _regressor_units(estimator)
         out = g.op("Add", [g.op("Mul", [logits, g.const(scale)]), g.const(mean)])
         if y_ndim == 1:

@@ -8,7 +8,13 @@ import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 
-from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor, export_onnx
+from sklearn_rnn import (
+    RNNClassifier,
+    RNNForecaster,
+    RNNRegressor,
+    export_onnx,
+    make_windows,
+)
 
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
@@ -199,12 +205,64 @@ def test_unfitted_is_not_fitted_error(tmp_path):
 
 @pytest.mark.parametrize("obj", [LogisticRegression(), "model", RNNClassifier])
 def test_other_objects_are_type_error(obj, tmp_path):
-    with pytest.raises(TypeError, match="RNNClassifier and RNNRegressor"):
+    with pytest.raises(TypeError, match="RNNRegressor and RNNForecaster"):
         export_onnx(obj, tmp_path / "m.onnx")
 
 
-def test_forecaster_is_not_implemented(tmp_path):
-    with pytest.raises(NotImplementedError, match="RNNForecaster"):
+# ------------------------------------------------------------- forecaster
+@pytest.fixture(scope="module")
+def series():
+    """A trending, seasonal series at a level of 1,000, and two covariates."""
+    rng = np.random.RandomState(0)
+    t = np.arange(150)
+    level = 1000 + 50 * np.sin(t / 6) + t + rng.normal(scale=5, size=t.size)
+    return level, np.c_[np.cos(t / 6), rng.normal(size=t.size)]
+
+
+@pytest.mark.parametrize(
+    "windows, params",
+    [
+        ("2-D", {}),
+        ("2-D", {"lookback": 12}),
+        ("2-D", {"lookback": 12, "normalize": None}),
+        ("2-D horizon 1", {"lookback": 8, "cell": "gru"}),
+        ("covariates", {"lookback": 10, "bidirectional": True, "pooling": "mean"}),
+        ("ragged", {"lookback": 10, "cell": "rnn"}),
+        ("ragged", {"pooling": "max"}),
+    ],
+)
+def test_forecaster_parity(series, tmp_path, windows, params):
+    level, covariates = series
+    horizon = 1 if "horizon 1" in windows else 3
+    X, y = make_windows(
+        level,
+        24,
+        horizon=horizon,
+        covariates=None if windows.startswith("2-D") else covariates,
+    )
+    if windows == "ragged":  # histories of 5..24 steps
+        rng = np.random.RandomState(1)
+        X = [x[-rng.randint(5, 25) :] for x in X]
+    model = RNNForecaster(**TINY, **params, calibration_fraction=0).fit(X, y)
+    export_onnx(model, tmp_path / "forecaster.onnx")
+    padded, lengths = pad(X) if windows == "ragged" else (X, np.full(len(X), 24))
+    padded = np.asarray(padded, np.float32).reshape(len(X), lengths.max(), -1)
+    got = run(onnx.load(tmp_path / "forecaster.onnx"), padded, lengths)
+    expected = model.predict(X)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-4)
+
+
+def test_forecaster_with_future_covariates_is_not_implemented(series, tmp_path):
+    level, covariates = series
+    X, y = make_windows(level, 12, horizon=2, future_covariates=covariates)
+    model = RNNForecaster(**TINY, calibration_fraction=0).fit(X, y)
+    with pytest.raises(NotImplementedError, match="future_covariates"):
+        export_onnx(model, tmp_path / "m.onnx")
+
+
+def test_unfitted_forecaster_is_not_fitted_error(tmp_path):
+    with pytest.raises(NotFittedError):
         export_onnx(RNNForecaster(), tmp_path / "m.onnx")
 
 
