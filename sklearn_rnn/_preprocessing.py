@@ -228,6 +228,12 @@ def _real_steps(seqs: Sequences, mask_value) -> np.ndarray:
     return ((steps >= starts[:, None]) & (steps < ends[:, None]))[inside]
 
 
+# Rows of steps converted to float64 at a time: the statistics of a large
+# data set then need no float64 copy of it (that copy and the deviations
+# from the mean were three times the data set's float32 size at its peak).
+_STATISTICS_CHUNK = 1 << 16
+
+
 def step_statistics(
     steps: np.ndarray,
     *,
@@ -238,24 +244,31 @@ def step_statistics(
     """Mean and scale of each feature over the real steps ``(n_steps, F)``.
 
     The one place for the statistics of ``SequenceScaler`` and of the
-    estimators' ``scale_X``: computed in float64, weighted by ``weight``
-    (one per step) if given; a (numerically) constant feature gets scale 1,
-    as in ``StandardScaler``.
+    estimators' ``scale_X``: computed in float64 (chunk by chunk, two
+    passes), weighted by ``weight`` (one per step) if given; a (numerically)
+    constant feature gets scale 1, as in ``StandardScaler``.
     """
-    steps = np.asarray(steps, dtype=np.float64)
     n_features = steps.shape[-1]
-    if with_mean:
-        mean = np.average(steps, axis=0, weights=weight)
-    else:
-        mean = np.zeros(n_features)
-    if not with_std:
-        return mean, np.ones(n_features)
-    if weight is None:
-        std = steps.std(axis=0)
-    else:
-        std = np.sqrt(np.average((steps - mean) ** 2, axis=0, weights=weight))
-    tiny = 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0)
-    return mean, np.where(std > tiny, std, 1.0)
+    if weight is not None:
+        weight = np.asarray(weight, dtype=np.float64)
+    total = len(steps) if weight is None else weight.sum()
+
+    def summed(transform) -> np.ndarray:
+        """Sum over steps of ``transform(float64 steps)``, weighted."""
+        result = np.zeros(n_features)
+        for start in range(0, len(steps), _STATISTICS_CHUNK):
+            part = slice(start, start + _STATISTICS_CHUNK)
+            values = transform(np.asarray(steps[part], dtype=np.float64))
+            result += values.sum(axis=0) if weight is None else weight[part] @ values
+        return result
+
+    mean = summed(lambda values: values) / total
+    scale = np.ones(n_features)
+    if with_std:
+        std = np.sqrt(summed(lambda values: (values - mean) ** 2) / total)
+        tiny = 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0)
+        scale = np.where(std > tiny, std, 1.0)
+    return (mean if with_mean else np.zeros(n_features)), scale
 
 
 def scale_steps(steps: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
