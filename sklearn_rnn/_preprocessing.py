@@ -273,7 +273,11 @@ def step_statistics(
 
 def scale_steps(steps: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """``(steps - mean) / scale`` per feature, in the dtype of ``steps``."""
-    return (steps - mean.astype(steps.dtype)) / scale.astype(steps.dtype)
+    out = steps - mean.astype(steps.dtype)
+    if out.dtype.kind != "f":
+        return out / scale.astype(steps.dtype)
+    out /= scale.astype(steps.dtype)  # in place: one copy of the data, not two
+    return out
 
 
 def _step_position(seqs: Sequences, flat_index: int) -> tuple[int, int]:
