@@ -177,6 +177,16 @@ class BaseRNNEstimator(BaseEstimator):
         ``weight`` is the validated ``sample_weight`` (largest 1).
         """
 
+    def _input_standardization(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Per-feature ``(mean, scale)`` each batch is standardised by, or None."""
+        return None
+
+    def _dataset(self, seqs: Sequences, y=None, weight=None) -> SequenceDataset:
+        """The encoded sequences (with targets and weights) as the net reads them."""
+        return SequenceDataset(
+            seqs, y, weight, standardize=self._input_standardization()
+        )
+
     def _encode(self, seqs: Sequences, y, *, first: bool):
         """The network's view of validated sequences and prepared targets.
 
@@ -363,7 +373,7 @@ n_features), or list of array-like
                 if device != torch.device(self.net_.device):
                     self.net_.move_to(device)
             done = len(self.net_.history)
-            self.net_.partial_fit(SequenceDataset(seqs, y, weight), epochs=epochs)
+            self.net_.partial_fit(self._dataset(seqs, y, weight), epochs=epochs)
         self.device_ = device
         self._device_param = self.device
         self._check_finite_weights()
@@ -527,7 +537,7 @@ n_features), or list of array-like
         if token_ids:
             seqs = self._unknown_ids_as_oov(seqs)
         encoded, _ = self._encode(seqs, None, first=False)
-        out = self.net_.predict_outputs(SequenceDataset(encoded))
+        out = self.net_.predict_outputs(self._dataset(encoded))
         return self._decode(out, seqs)
 
     # ----------------------------------------------------- fitted attributes

@@ -45,8 +45,18 @@ class SequenceDataset(Dataset):
         sequences: Sequences,
         y: np.ndarray | None = None,
         sample_weight: np.ndarray | None = None,
+        *,
+        standardize: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         self.sequences = sequences
+        # (mean, scale) per feature, applied to each batch as it is cut
+        # (scale_X): the data set itself is never copied to be standardised.
+        self.standardize = standardize
+        self._affine = (
+            None
+            if standardize is None
+            else tuple(torch.as_tensor(a, dtype=torch.float32) for a in standardize)
+        )
         self.y = None if y is None else torch.from_numpy(np.ascontiguousarray(y))
         unweighted = sample_weight is None or bool((sample_weight == 1).all())
         self.sample_weight = None if unweighted else torch.from_numpy(sample_weight)
@@ -75,6 +85,8 @@ class SequenceDataset(Dataset):
             None if seqs.uniform else torch.from_numpy(seqs.offsets).to(device)
         )
         self._lengths = torch.from_numpy(seqs.lengths).to(device)
+        if self._affine is not None:
+            self._affine = tuple(a.to(device) for a in self._affine)
         if self.y is not None:
             self.y = self.y.to(device)
         if self.sample_weight is not None:
@@ -105,6 +117,9 @@ class SequenceDataset(Dataset):
             values = torch.from_numpy(np.ascontiguousarray(values))
         else:
             values = self._device_batch(index, lengths)
+        if self._affine is not None:  # padding too: the network ignores it
+            mean, scale = self._affine
+            values = (values - mean) / scale
         X = {"x": values, "lengths": torch.from_numpy(lengths)}
         if self.y is None:
             return X, None
@@ -127,7 +142,9 @@ class SequenceDataset(Dataset):
         y = None if self.y is None else self.y.cpu().numpy()[rows]
         weight = self.sample_weight
         weight = None if weight is None else weight.cpu().numpy()[rows]
-        return SequenceDataset(self.sequences.take(rows), y, weight)
+        return SequenceDataset(
+            self.sequences.take(rows), y, weight, standardize=self.standardize
+        )
 
 
 class BucketBatchSampler(Sampler):

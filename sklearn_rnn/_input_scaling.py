@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._preprocessing import scale_steps, step_statistics
+from ._preprocessing import step_statistics
 from ._sequences import Sequences, _ragged_positions
 
 
@@ -43,9 +43,9 @@ class InputScalingMixin:
                 step_weight[_ragged_positions(seqs.offsets, seqs.lengths)] = per_step
         self.x_mean_, self.x_scale_ = step_statistics(steps, weight=step_weight)
 
-    def _encode(self, seqs: Sequences, y, *, first: bool):
-        seqs, y = super()._encode(seqs, y, first=first)
+    def _input_standardization(self) -> tuple[np.ndarray, np.ndarray] | None:
+        # Applied to each batch as it is cut (SequenceDataset), not to a copy
+        # of the whole data set.
         if "x_mean_" not in vars(self):
-            return seqs, y
-        values = scale_steps(seqs.values, self.x_mean_, self.x_scale_)
-        return Sequences(values, seqs.lengths, seqs.offsets), y
+            return None
+        return self.x_mean_, self.x_scale_
