@@ -50,12 +50,13 @@ class SequenceDataset(Dataset):
     ) -> None:
         self.sequences = sequences
         # (mean, scale) per feature, applied to each batch as it is cut
-        # (scale_X): the data set itself is never copied to be standardised.
+        # (scale_X), padding too, which the network ignores: the data set
+        # itself is never copied to be standardised.
         self.standardize = standardize
         self._affine = (
             None
             if standardize is None
-            else tuple(torch.as_tensor(a, dtype=torch.float32) for a in standardize)
+            else tuple(np.asarray(a, dtype=np.float32) for a in standardize)
         )
         self.y = None if y is None else torch.from_numpy(np.ascontiguousarray(y))
         unweighted = sample_weight is None or bool((sample_weight == 1).all())
@@ -86,7 +87,7 @@ class SequenceDataset(Dataset):
         )
         self._lengths = torch.from_numpy(seqs.lengths).to(device)
         if self._affine is not None:
-            self._affine = tuple(a.to(device) for a in self._affine)
+            self._affine = tuple(torch.from_numpy(a).to(device) for a in self._affine)
         if self.y is not None:
             self.y = self.y.to(device)
         if self.sample_weight is not None:
@@ -114,12 +115,13 @@ class SequenceDataset(Dataset):
         lengths = self.sequences.lengths[idx]
         if not self.resident:
             values, _ = self.sequences.batch(idx)
+            if self._affine is not None:  # numpy arrays here, torch tensors there
+                values = (values - self._affine[0]) / self._affine[1]
             values = torch.from_numpy(np.ascontiguousarray(values))
         else:
             values = self._device_batch(index, lengths)
-        if self._affine is not None:  # padding too: the network ignores it
-            mean, scale = self._affine
-            values = (values - mean) / scale
+            if self._affine is not None:
+                values = (values - self._affine[0]) / self._affine[1]
         X = {"x": values, "lengths": torch.from_numpy(lengths)}
         if self.y is None:
             return X, None
