@@ -50,9 +50,11 @@ SHARED_PARAMETERS = """\
     lr : float, default=1e-3
         Initial learning rate. It is halved whenever the monitored loss (see
         ``n_iter_no_change``) has not improved for ``n_iter_no_change // 3``
-        epochs (torch's ``ReduceLROnPlateau``); on the training loss, the
-        loss to beat after a halving is that epoch's, so a loss falling back
-        after a jump is not halved again. Each ``fit`` and ``partial_fit``
+        epochs (torch's ``ReduceLROnPlateau``); on the training loss, when
+        the epoch that halves it is a spike (above the best loss by more
+        than 5% of all the loss has fallen in this fit), the loss to beat is
+        that epoch's, so a loss falling back after a jump is not halved
+        again. Each ``fit`` and ``partial_fit``
         starts again from ``lr``.
 
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch.optim.Optimizer class, \
@@ -79,12 +81,11 @@ default="adam"
         Epochs without improvement of the monitored loss (validation loss
         with ``early_stopping``, training loss otherwise) before training
         stops. Improvement is measured against the best loss so far; on the
-        training loss, once the learning rate has been halved (see ``lr``)
-        without it, against the loss of the epoch that halved it. So a
-        training loss that jumps up (a spike) and is falling back counts as
-        improving instead of stopping the fit, while epochs without
-        improvement still add up across halvings, so a loss that has
-        levelled off stops as before.
+        training loss, once a spike has halved the learning rate (see
+        ``lr``), against the loss of that epoch. So a training loss that
+        jumps up and is falling back counts as improving instead of stopping
+        the fit, while a loss that has levelled off (noise, no spike) stops
+        as before.
 
     tol : float, default=1e-4
         Smallest decrease of the monitored loss that counts as improvement

@@ -163,12 +163,18 @@ class PlateauLR(LRScheduler):
     optimizer, so it is dropped when the fit ends: a pickled estimator then
     holds the optimizer once, and one trained on a GPU loads on a CPU.
 
-    With ``restart=True`` the loss to beat after each halving is that
-    epoch's loss, not the best before it: a loss climbing back down after a
-    jump (a spike of the training loss) counts as improving, so the rate is
-    not halved again and again while the net recovers. ``halved_`` says
-    whether the last epoch halved the rate (read by :class:`PlateauStop`).
+    With ``restart=True``, when an epoch that halves the rate is a spike
+    (its loss lies above the best by more than ``SPIKE`` of all the loss has
+    fallen since the fit's first epoch), that epoch's loss becomes the loss
+    to beat: a loss climbing back down after the jump counts as improving,
+    so the rate is not halved again and again while the net recovers. On a
+    levelled-off, noisy loss no halving is a spike, and the rules stay
+    skorch's and torch's. ``restarted_`` says whether the last epoch
+    restarted (read by :class:`PlateauStop`).
     """
+
+    # A halving epoch is a spike above this share of the loss's fall so far.
+    SPIKE = 0.05
 
     def __init__(
         self, monitor: str, patience: int, factor: float = 0.5, restart: bool = False
@@ -188,14 +194,21 @@ class PlateauLR(LRScheduler):
 
     def on_train_begin(self, net, **kwargs) -> None:
         super().on_train_begin(net, **kwargs)
-        self.halved_ = False
+        self.restarted_ = False
+        self.first_ = None
 
     def on_epoch_end(self, net, **kwargs) -> None:
         before = net.optimizer_.param_groups[0]["lr"]
         super().on_epoch_end(net, **kwargs)
-        self.halved_ = net.optimizer_.param_groups[0]["lr"] < before
-        if self.halved_ and self.restart:
-            self.lr_scheduler_.best = float(net.history[-1, self.monitor])
+        loss = float(net.history[-1, self.monitor])
+        if self.first_ is None:
+            self.first_ = loss
+        halved = net.optimizer_.param_groups[0]["lr"] < before
+        best = self.lr_scheduler_.best
+        fallen = max(self.first_ - best, 0.0)
+        self.restarted_ = self.restart and halved and loss - best > self.SPIKE * fallen
+        if self.restarted_:
+            self.lr_scheduler_.best = loss
 
     def on_train_end(self, net, **kwargs) -> None:
         self.lr_scheduler_ = None
@@ -204,12 +217,12 @@ class PlateauLR(LRScheduler):
 class PlateauStop(EarlyStopping):
     """skorch's ``EarlyStopping``, restarted by the built-in schedule.
 
-    With a ``schedule`` (:class:`PlateauLR`), an epoch that halved the
-    learning rate without improving becomes the loss to beat: as for the
-    schedule, a loss recovering from a jump counts as improving once it
-    falls more than ``threshold`` below that epoch's loss. Epochs without
-    improvement still add up across halvings, so a loss that has levelled
-    off stops the fit as before. Without one it is skorch's class.
+    With a ``schedule`` (:class:`PlateauLR`), a spike that made it halve
+    the learning rate becomes the loss to beat: as for the schedule, a loss
+    recovering from the jump counts as improving once it falls more than
+    ``threshold`` below that epoch's loss. Epochs without improvement still
+    add up, and a levelled-off loss has no spikes, so it stops the fit as
+    before. Without a schedule it is skorch's class.
     """
 
     def __init__(self, *, schedule: PlateauLR | None = None, **kwargs) -> None:
@@ -217,7 +230,7 @@ class PlateauStop(EarlyStopping):
         self.schedule = schedule
 
     def on_epoch_end(self, net, **kwargs) -> None:
-        if self.schedule is not None and getattr(self.schedule, "halved_", False):
+        if self.schedule is not None and getattr(self.schedule, "restarted_", False):
             score = net.history[-1, self.monitor]
             if not self._is_score_improved(score):
                 self.dynamic_threshold_ = self._calc_new_threshold(score)
