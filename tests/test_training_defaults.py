@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 import torch
 from skorch.callbacks import Callback
+from skorch.history import History
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
 from sklearn_rnn._modules import RNNNetwork
+from sklearn_rnn._net import PlateauLR, PlateauStop
 
 
 @pytest.mark.parametrize("cell, gates", [("rnn", 1), ("lstm", 4), ("gru", 3)])
@@ -180,3 +182,43 @@ def test_a_loss_recovering_from_a_spike_is_not_taken_for_a_plateau():
     assert reg.n_iter_ == 50
     assert losses[-1] < before_spike
     assert reg.history_[-1]["lr"] >= 1e-2 / 4
+
+
+def test_a_levelled_off_noisy_loss_still_stops():
+    # Only a spike restarts the schedule and the stop; noise around a
+    # plateau must not, or fits would run to max_epochs on every plateau.
+    class Net:
+        verbose = 0
+
+        def __init__(self):
+            weight = torch.nn.Parameter(torch.zeros(1))
+            self.optimizer_ = torch.optim.SGD([weight], lr=1e-3)
+            self.history = History()
+
+    stopped = []
+    for seed in range(5):
+        rng = np.random.RandomState(seed)
+        net = Net()
+        schedule = PlateauLR("train_loss", 3, restart=True)
+        stop = PlateauStop(
+            schedule=schedule,
+            monitor="train_loss",
+            patience=10,
+            threshold=1e-4,
+            threshold_mode="abs",
+            load_best=False,
+        )
+        for callback in (schedule, stop):
+            callback.initialize().on_train_begin(net)
+        for epoch in range(1, 201):
+            net.history.new_epoch()
+            net.history.record("epoch", epoch)
+            loss = 0.3 + np.exp(-epoch / 5) + rng.normal(scale=0.01)
+            net.history.record("train_loss", loss)
+            try:
+                schedule.on_epoch_end(net)
+                stop.on_epoch_end(net)
+            except KeyboardInterrupt:
+                break
+        stopped.append(epoch)
+    assert max(stopped) < 80, stopped  # levels off near epoch 25
