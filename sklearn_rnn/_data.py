@@ -86,8 +86,11 @@ class SequenceDataset(Dataset):
             None if seqs.uniform else torch.from_numpy(seqs.offsets).to(device)
         )
         self._lengths = torch.from_numpy(seqs.lengths).to(device)
-        if self._affine is not None:
-            self._affine = tuple(torch.from_numpy(a).to(device) for a in self._affine)
+        if self.standardize is not None:
+            self._affine = tuple(
+                torch.as_tensor(a, dtype=torch.float32, device=device)
+                for a in self.standardize
+            )
         if self.y is not None:
             self.y = self.y.to(device)
         if self.sample_weight is not None:

@@ -140,8 +140,10 @@ SCALE_X_PARAMETER = """\
         a constant feature gets scale 1). Without sample weights the model
         predicts as ``make_pipeline(SequenceScaler(), model)`` with
         ``scale_X=False``. The statistics (``x_mean_``, ``x_scale_``) are
-        learnt in the first fit and kept by warm starts and
-        ``partial_fit``; ``export_onnx`` folds them into the graph. Token
+        learnt in the first fit (of ``partial_fit``: its first call's data)
+        and kept by warm starts and ``partial_fit``, where changing
+        ``scale_X`` is a ``ValueError``; ``export_onnx`` folds them into the
+        graph. Token
         ids are never scaled. False feeds ``X`` as it is, for input already
         near unit scale whose features' relative sizes matter."""
 

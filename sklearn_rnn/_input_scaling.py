@@ -49,3 +49,16 @@ class InputScalingMixin:
         if "x_mean_" not in vars(self):
             return None
         return self.x_mean_, self.x_scale_
+
+    def _check_warm_start(self, module_kwargs: dict) -> None:
+        super()._check_warm_start(module_kwargs)
+        # The network learnt on standardised input or on raw input: turning
+        # scale_X on or off under warm start would feed it the other kind.
+        scaled = "x_mean_" in vars(self)
+        wanted = bool(getattr(self, "scale_X", False)) and self.embedding_dim is None
+        if scaled != wanted:
+            raise ValueError(
+                f"Cannot continue training: scale_X changed since the network was "
+                f"built (it learnt on {'standardised' if scaled else 'raw'} input). "
+                "Set warm_start=False to train a new network."
+            )

@@ -138,9 +138,6 @@ def test_warm_start_and_partial_fit_keep_the_first_statistics():
     clf.set_params(warm_start=True).fit(shifted, labels)
     assert_array_equal(clf.x_mean_, mean)
     assert_array_equal(clf.x_scale_, scale)
-    # Even with scale_X switched off: the network learnt with the statistics.
-    clf.set_params(scale_X=False).fit(shifted, labels)
-    assert_array_equal(clf.x_mean_, mean)
     reg = RNNRegressor(**FAST).partial_fit(X, targets)
     mean = reg.x_mean_.copy()
     reg.partial_fit(shifted, targets)
@@ -183,3 +180,33 @@ def test_failed_fit_leaves_no_statistics_behind():
 def test_forecaster_has_no_scale_x():
     assert "scale_X" not in RNNForecaster().get_params()
     assert "scale_X" not in RNNForecaster._parameter_constraints
+
+
+@pytest.mark.parametrize("first, then", [(True, False), (False, True)])
+def test_changing_scale_x_under_warm_start_is_an_error(first, then):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(20, 5, 2)).astype(np.float32)
+    y = rng.normal(size=20)
+    model = RNNRegressor(**FAST, scale_X=first, warm_start=True).fit(X, y)
+    before = model.predict(X)
+    with pytest.raises(ValueError, match="scale_X changed"):
+        model.set_params(scale_X=then).fit(X, y)
+    with pytest.raises(ValueError, match="scale_X changed"):
+        model.partial_fit(X, y)
+    assert_array_equal(model.predict(X), before)  # the model is kept
+
+
+def test_a_standardised_dataset_moves_between_devices():
+    from sklearn_rnn._data import SequenceDataset
+    from sklearn_rnn._sequences import Sequences
+
+    values = np.arange(12, dtype=np.float32).reshape(2, 3, 2)
+    dataset = SequenceDataset(
+        Sequences(values, np.array([3, 3])),
+        standardize=(np.array([1.0, 2.0]), np.array([2.0, 4.0])),
+    )
+    host = dataset[np.arange(2)][0]["x"]
+    dataset.to_device("cpu")
+    dataset.to_device("cpu:0")  # a second move rebuilds from the statistics
+    assert_array_equal(dataset[np.arange(2)][0]["x"].numpy(), host.numpy())
+    assert_array_equal(host.numpy(), (values - [1.0, 2.0]) / [2.0, 4.0])
