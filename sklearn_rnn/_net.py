@@ -78,8 +78,10 @@ class GradientGuard(Callback):
     the gradient's norm before the optimizer step catches both, and names
     the epoch and batch. The estimator then restores its state from before
     the fit (see ``BaseRNNEstimator._train``). The norm that decides is the
-    one clipping computes (``torch.nn.utils.clip_grad_norm_``, infinite
-    ``max_norm`` when clipping is off), so each batch pays for one norm.
+    one clipping computes (``torch.nn.utils.clip_grad_norm_``; the norm
+    alone when clipping is off), so each batch pays for one norm. It takes
+    the place of skorch's ``GradientNormClipping``, which would compute a
+    second one.
     """
 
     def __init__(self, clip_grad_norm: float | None = None) -> None:
@@ -97,9 +99,13 @@ class GradientGuard(Callback):
         if not params:
             return
         max_norm = self.clip_grad_norm
-        norm = torch.nn.utils.clip_grad_norm_(
-            params, float("inf") if max_norm is None else max_norm
-        )
+        total_norm = getattr(torch.nn.utils, "get_total_norm", None)  # torch 2.6+
+        if max_norm is None and total_norm is not None:
+            norm = total_norm([p.grad for p in params])
+        else:
+            norm = torch.nn.utils.clip_grad_norm_(
+                params, float("inf") if max_norm is None else max_norm
+            )
         if not torch.isfinite(norm):
             raise NonFiniteLossError(
                 f"Training stopped in epoch {len(net.history)}, batch "
