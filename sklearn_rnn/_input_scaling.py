@@ -19,7 +19,8 @@ class InputScalingMixin:
     The statistics are learnt in a first fit only (warm starts and
     ``partial_fit`` keep those the network learnt with): ``x_mean_`` and
     ``x_scale_`` exist when that fit scaled its input, and predictions use
-    them whatever ``scale_X`` says later. Token ids are never scaled.
+    them whatever ``scale_X`` says later (a warm fit with another
+    ``scale_X`` is an error). Token ids are never scaled.
     Padding is already stripped from the validated ``seqs``, so the
     statistics are over real steps only.
     """

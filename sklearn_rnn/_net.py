@@ -457,9 +457,9 @@ def net_params(estimator, *, train_split) -> dict:
     # Halve the learning rate once that loss has not improved for a third of
     # n_iter_no_change epochs, so a loss that oscillates at the end of a fit
     # settles instead of stopping it (benchmarks/README.md measures both).
-    # On the training loss, after each halving the loss to beat, for the
-    # schedule and the stop alike, is that epoch's: a loss recovering from
-    # a spike is not taken for a plateau (with early_stopping the best
+    # On the training loss, after a halving at a spike the loss to beat, for
+    # the schedule and the stop alike, is that epoch's: a loss recovering
+    # from the spike is not taken for a plateau (with early_stopping the best
     # validation epoch comes back anyway). Before the stopping rules, so the
     # epoch that stops records its rate. A user's own LRScheduler in
     # callbacks replaces it.

@@ -272,10 +272,8 @@ def step_statistics(
 
 
 def scale_steps(steps: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """``(steps - mean) / scale`` per feature, in the dtype of ``steps``."""
+    """``(steps - mean) / scale`` per feature, in the float dtype of ``steps``."""
     out = steps - mean.astype(steps.dtype)
-    if out.dtype.kind != "f":
-        return out / scale.astype(steps.dtype)
     out /= scale.astype(steps.dtype)  # in place: one copy of the data, not two
     return out
 
